@@ -1,0 +1,1 @@
+"""photojobs-cli: headless commands over core and runtime, for scripts and tests."""

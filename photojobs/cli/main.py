@@ -1,0 +1,60 @@
+"""Entry point: parse, open the library, dispatch; exit 0 ok, 1 error, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from photojobs import __version__
+from photojobs.cli import library_cmds
+from photojobs.cli.output import CliError
+from photojobs.core.config import ConfigError
+from photojobs.core.db import DatabaseError
+from photojobs.core.library import LibraryError, open_library
+from photojobs.core.manifest import ManifestError
+from photojobs.core.paths import UnsafePathError
+
+EXPECTED_ERRORS = (
+    CliError, ConfigError, DatabaseError, LibraryError, ManifestError, UnsafePathError, OSError,
+)  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", default=argparse.SUPPRESS, metavar="DIR")
+    common.add_argument("--config", default=argparse.SUPPRESS, metavar="PATH")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="photojobs-cli", description=__doc__)
+    parser.add_argument("--library", metavar="DIR", help="library folder (or PHOTOJOBS_LIBRARY)")
+    parser.add_argument("--config", metavar="PATH", help="configuration file")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    library_cmds.add_parsers(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        lib = open_library(args.library, args.config)
+    except EXPECTED_ERRORS as e:
+        print(f"photojobs-cli: {e}", file=sys.stderr)
+        return 1
+    try:
+        return library_cmds.run(lib, args)
+    except EXPECTED_ERRORS as e:
+        print(f"photojobs-cli: {e}", file=sys.stderr)
+        return 1
+    finally:
+        lib.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

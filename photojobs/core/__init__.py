@@ -1,0 +1,1 @@
+"""Qt-free heart of PhotoJobs: configuration, database, library on disk, jobs."""

@@ -1,0 +1,216 @@
+"""Configuration: shipped defaults deep-merged with the user's config.json, then checked.
+
+The defaults file is the schema: every key's type is the type of its default value.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from photojobs import APP_NAME
+
+log = logging.getLogger(__name__)
+
+CONFIG_ENV = "PHOTOJOBS_CONFIG"
+
+# Numbers that must stay in a sensible range; the key is the dotted path.
+_MINIMUMS: dict[str, float] = {
+    "pipeline.max_parallel_jobs": 1,
+    "pipeline.priority_lane_slots": 0,
+    "pipeline.heartbeat_ms": 50,
+    "pipeline.stale_seconds": 1,
+    "pipeline.max_attempts_default": 1,
+    "pipeline.poll_ms": 10,
+    "processing.thumbnail.max_dim": 32,
+    "processing.preview.max_dim": 64,
+    "processing.thumbnail.quality": 1,
+    "processing.preview.quality": 1,
+    "processing.workers": 0,
+    "maintenance.interval_minutes": 1,
+    "maintenance.trash_retention_days": 0,
+    "ui.processes_history": 1,
+}
+_MAXIMUMS: dict[str, float] = {
+    "processing.thumbnail.quality": 100,
+    "processing.preview.quality": 100,
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "importing.on_duplicate": ("skip", "overwrite", "rename"),
+}
+# Sections whose keys are the user's to name (no unknown-key warning).
+_OPEN_SECTIONS = ("keyboard_shortcuts",)
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key and what was expected."""
+
+
+@dataclass
+class Config:
+    """The merged configuration plus the warnings met while loading it."""
+
+    data: dict[str, Any]
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
+        """A copy with dotted keys replaced (used by tests, benchmarks and the settings dialog)."""
+        data = copy.deepcopy(self.data)
+        for dotted, value in overrides.items():
+            *parents, last = dotted.split(".")
+            node = data
+            for part in parents:
+                node = node[part]
+            node[last] = value
+        _validate(data, load_defaults(), "", [])
+        return Config(data, self.path, list(self.warnings))
+
+
+def load_defaults() -> dict[str, Any]:
+    text = resources.files("photojobs").joinpath("config.default.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.json"
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Defaults merged with the user's file; raises ConfigError on a bad file or value."""
+    if path is None:
+        env = os.environ.get(CONFIG_ENV)
+        path = Path(env) if env else default_config_path()
+        explicit = bool(env)
+    else:
+        explicit = True
+    path = Path(path)
+    defaults = load_defaults()
+    user: dict[str, Any] = {}
+    if path.exists():
+        user = _read_user_file(path)
+    elif explicit:
+        raise ConfigError(f"config file not found: {path}")
+    warnings: list[str] = []
+    merged = deep_merge(defaults, user)
+    _validate(merged, defaults, "", warnings)
+    for w in warnings:
+        log.warning("%s: %s", path, w)
+    return Config(merged, path, warnings)
+
+
+def _read_user_file(path: Path) -> dict[str, Any]:
+    try:
+        user = json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno})") from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
+    if not isinstance(user, dict):
+        raise ConfigError(f"{path}: expected a JSON object at the top level")
+    return user
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list of strings"
+    return "an object"
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(default))
+
+
+def _validate(data: dict[str, Any], defaults: dict[str, Any], prefix: str, warnings: list[str]):
+    for key in list(data):
+        dotted = f"{prefix}{key}"
+        if key not in defaults:
+            if prefix.rstrip(".") not in _OPEN_SECTIONS:
+                warnings.append(f"unknown configuration key '{dotted}' (ignored)")
+            elif not isinstance(data[key], str):
+                raise ConfigError(f"config key '{dotted}': expected a string, got {data[key]!r}")
+            continue
+        default, value = defaults[key], data[key]
+        if not _same_kind(default, value):
+            raise ConfigError(
+                f"config key '{dotted}': expected {_type_name(default)}, got {value!r}"
+            )
+        if isinstance(default, dict):
+            _validate(value, default, dotted + ".", warnings)
+            continue
+        _check_range(dotted, value)
+
+
+def _check_range(dotted: str, value: Any) -> None:
+    low, high = _MINIMUMS.get(dotted), _MAXIMUMS.get(dotted)
+    if low is not None and value < low:
+        raise ConfigError(f"config key '{dotted}': must be at least {low:g}, got {value!r}")
+    if high is not None and value > high:
+        raise ConfigError(f"config key '{dotted}': must be at most {high:g}, got {value!r}")
+    choices = _CHOICES.get(dotted)
+    if choices and value not in choices:
+        raise ConfigError(f"config key '{dotted}': must be one of {', '.join(choices)}")
+
+
+def save_user_config(path: Path, values: Mapping[str, Any]) -> None:
+    """Write dotted overrides into the user's config.json, keeping what else it holds."""
+    current = _read_user_file(path) if path.exists() else {}
+    for dotted, value in values.items():
+        *parents, last = dotted.split(".")
+        node = current
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    merged = deep_merge(load_defaults(), current)
+    _validate(merged, load_defaults(), "", [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(current, indent=2) + "\n", "utf-8")
+    os.replace(tmp, path)
+
+
+def worker_count(config: Config) -> int:
+    """processing.workers, where 0 means every core."""
+    n = int(config.get("processing.workers"))
+    return n if n > 0 else max(1, os.cpu_count() or 1)

@@ -1,0 +1,100 @@
+"""Which files make a photo: exact base name, case-insensitive extension classes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FileClass(StrEnum):
+    JPG = "jpg"
+    RAW = "raw"
+    OTHER = "other"
+    SIDECAR = "sidecar"
+
+
+JPG_EXTENSIONS = frozenset({"jpg", "jpeg"})
+RAW_EXTENSIONS = frozenset(
+    {"arw", "cr2", "cr3", "nef", "nrw", "dng", "raf", "orf", "rw2", "pef", "srw", "raw",
+     "3fr", "iiq", "rwl", "x3f"}
+)  # fmt: skip
+OTHER_EXTENSIONS = frozenset({"png", "tif", "tiff", "heic", "heif", "webp"})
+SIDECAR_EXTENSIONS = frozenset({"xmp", "pp3", "dop"})
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """('a.b', 'JPG') for 'a.b.JPG': the base is everything before the last dot."""
+    base, dot, ext = name.rpartition(".")
+    if not dot or not base:
+        return name, ""
+    return base, ext
+
+
+def classify(name: str) -> FileClass | None:
+    """The class of one file name, or None for a file that is not part of a photo."""
+    ext = split_name(name)[1].lower()
+    if ext in JPG_EXTENSIONS:
+        return FileClass.JPG
+    if ext in RAW_EXTENSIONS:
+        return FileClass.RAW
+    if ext in OTHER_EXTENSIONS:
+        return FileClass.OTHER
+    if ext in SIDECAR_EXTENSIONS:
+        return FileClass.SIDECAR
+    return None
+
+
+@dataclass
+class PhotoFiles:
+    """The files found on disk for one base name, by class."""
+
+    base: str
+    jpg: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+    sidecar: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        return sorted(self.jpg + self.raw + self.other + self.sidecar)
+
+    @property
+    def has_image(self) -> bool:
+        return bool(self.jpg or self.raw or self.other)
+
+    def add(self, name: str, cls: FileClass) -> None:
+        getattr(self, cls.value).append(name)
+
+
+@dataclass
+class FolderListing:
+    photos: dict[str, PhotoFiles]
+    unknown: list[str]
+
+
+def group_files(names: Iterable[str]) -> FolderListing:
+    """Group file names into photos; names of no known class, or lone sidecars, are unknown.
+
+    Sidecars named `base.ext.xmp` (darktable style) also belong to `base`.
+    """
+    photos: dict[str, PhotoFiles] = {}
+    unknown: list[str] = []
+    sidecars: list[str] = []
+    for name in sorted(names):
+        cls = classify(name)
+        if cls is None:
+            unknown.append(name)
+        elif cls is FileClass.SIDECAR:
+            sidecars.append(name)
+        else:
+            base = split_name(name)[0]
+            photos.setdefault(base, PhotoFiles(base)).add(name, cls)
+    for name in sidecars:
+        base = split_name(name)[0]
+        owner = photos.get(base) or photos.get(split_name(base)[0])
+        if owner is None:
+            unknown.append(name)
+        else:
+            owner.add(name, FileClass.SIDECAR)
+    return FolderListing(photos, sorted(unknown))

@@ -1,0 +1,79 @@
+"""`.project.yaml`: the project's own record of itself, readable by other tools."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from photojobs.core.paths import MANIFEST_NAME
+
+MANIFEST_VERSION = 1
+
+
+class ManifestError(ValueError):
+    """The manifest is missing, unreadable or malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    id: str
+    created_at: str
+    version: int = MANIFEST_VERSION
+
+    @staticmethod
+    def new(name: str) -> Manifest:
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        return Manifest(name=name, id=str(uuid.uuid4()), created_at=now)
+
+
+def manifest_path(project_dir: Path) -> Path:
+    return project_dir / MANIFEST_NAME
+
+
+def read_manifest(project_dir: Path) -> Manifest:
+    path = manifest_path(project_dir)
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError as e:
+        raise ManifestError(f"{path}: no project manifest") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ManifestError(f"{path}: cannot read the project manifest ({e})") from e
+    except yaml.YAMLError as e:
+        raise ManifestError(f"{path}: the project manifest is not valid YAML") from e
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: the project manifest is not a mapping")
+    try:
+        name, pid = str(data["name"]), str(data["id"])
+        uuid.UUID(pid)
+    except (KeyError, ValueError) as e:
+        raise ManifestError(f"{path}: the project manifest lacks a valid name or id") from e
+    return Manifest(
+        name=name,
+        id=pid,
+        created_at=str(data.get("created_at", "")),
+        version=int(data.get("version", MANIFEST_VERSION)),
+    )
+
+
+def write_manifest(project_dir: Path, manifest: Manifest) -> None:
+    """Written to a temporary name and renamed, so a crash never leaves half a manifest."""
+    path = manifest_path(project_dir)
+    tmp = path.with_name(path.name + ".tmp")
+    text = yaml.safe_dump(
+        {
+            "name": manifest.name,
+            "id": manifest.id,
+            "created_at": manifest.created_at,
+            "version": manifest.version,
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,66 @@
+"""Safe names and the library boundary: nothing is read or written outside the library."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+# Characters Windows, macOS or Linux refuse or treat specially in a folder name.
+_RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}  # fmt: skip
+MAX_NAME_LENGTH = 120
+
+DATA_DIR = ".photojobs"
+THUMB_DIR = ".thumb"
+PREVIEW_DIR = ".preview"
+TRASH_DIR = ".trash"
+MANIFEST_NAME = ".project.yaml"
+
+
+class UnsafePathError(ValueError):
+    """A path from outside (a file name, manifest or argument) would leave the library."""
+
+
+def safe_folder_name(display_name: str) -> str:
+    """A folder name derived from a display name; never empty, never hidden, never reserved."""
+    name = unicodedata.normalize("NFC", display_name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cc")
+    name = _RESERVED.sub(" ", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if name.upper().split(".")[0] in _WINDOWS_RESERVED:
+        name = f"{name} project"
+    name = name[:MAX_NAME_LENGTH].rstrip(" .")
+    return name or "Untitled project"
+
+
+def unique_folder_name(parent: Path, wanted: str, taken: set[str] | None = None) -> str:
+    """`wanted`, or `wanted (2)`, `wanted (3)`... whichever is free (case-insensitively)."""
+    existing = {p.name.casefold() for p in parent.iterdir()} if parent.exists() else set()
+    existing |= {t.casefold() for t in taken or set()}
+    candidate, n = wanted, 1
+    while candidate.casefold() in existing:
+        n += 1
+        candidate = f"{wanted} ({n})"
+    return candidate
+
+
+def is_within(root: Path, path: Path) -> bool:
+    """True when `path`, symlinks resolved, lies inside `root`."""
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+    except ValueError:
+        return False
+    return True
+
+
+def child_path(folder: Path, name: str) -> Path:
+    """`folder/name` for a plain file name from outside; refuses separators and '..'."""
+    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name:
+        raise UnsafePathError(f"not a plain file name: {name!r}")
+    path = folder / name
+    if path.is_symlink() and not is_within(folder, path):
+        raise UnsafePathError(f"{name}: a link that points outside the project")
+    return path

@@ -1,0 +1,252 @@
+"""Photos in the database: what is on disk, what the photographer keeps, what is pending."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy.orm import Session
+
+from photojobs.core.db.models import Photo
+from photojobs.core.formats import FolderListing, PhotoFiles, group_files
+
+
+class KeepDecision(StrEnum):
+    JPG_ONLY = "jpg_only"
+    RAW_ONLY = "raw_only"
+    BOTH = "both"
+    NONE = "none"
+
+
+def pending_clause() -> ColumnElement[bool]:
+    """SQL for 'this photo has a file the photographer chose not to keep'."""
+    return or_(
+        and_(Photo.jpg_available, ~Photo.keep_jpg),
+        and_(Photo.raw_available, ~Photo.keep_raw),
+    )
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """A photo row as plain data, safe to hand to another thread."""
+
+    id: int
+    project_id: str
+    base: str
+    files: tuple[str, ...]
+    jpg_available: bool
+    raw_available: bool
+    other_available: bool
+    keep_jpg: bool
+    keep_raw: bool
+    thumbnail_status: str
+    preview_status: str
+    date_taken: str | None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def pending_jpg(self) -> bool:
+        return self.jpg_available and not self.keep_jpg
+
+    @property
+    def pending_raw(self) -> bool:
+        return self.raw_available and not self.keep_raw
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_jpg or self.pending_raw
+
+    @staticmethod
+    def of(row: Photo) -> PhotoRecord:
+        return PhotoRecord(
+            row.id, row.project_id, row.base, tuple(json.loads(row.files_json)),
+            row.jpg_available, row.raw_available, row.other_available, row.keep_jpg,
+            row.keep_raw, row.thumbnail_status, row.preview_status, row.date_taken,
+        )  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "base": self.base,
+            "files": list(self.files),
+            "jpg_available": self.jpg_available,
+            "raw_available": self.raw_available,
+            "other_available": self.other_available,
+            "keep_jpg": self.keep_jpg,
+            "keep_raw": self.keep_raw,
+            "pending": self.pending,
+            "thumbnail_status": self.thumbnail_status,
+            "preview_status": self.preview_status,
+            "date_taken": self.date_taken,
+        }
+
+
+# -- reading the folder -------------------------------------------------------------------
+
+
+def list_folder(project_dir: Path) -> FolderListing:
+    """Group the project's visible top-level files into photos; sub-folders count as unknown."""
+    names, folders = [], []
+    with os.scandir(project_dir) as it:
+        for entry in it:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_file(follow_symlinks=False):
+                names.append(entry.name)
+            else:
+                folders.append(entry.name + "/")
+    listing = group_files(names)
+    listing.unknown.extend(sorted(folders))
+    return listing
+
+
+@dataclass
+class ScanResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def apply_files(row: Photo, files: PhotoFiles, now: float) -> bool:
+    """Bring one row in line with the files on disk; a newly present format starts kept."""
+    jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
+    names = json.dumps(files.files, ensure_ascii=False)
+    if (row.jpg_available, row.raw_available, row.other_available, row.files_json) == (
+        jpg, raw, other, names,
+    ):  # fmt: skip
+        return False
+    if jpg and not row.jpg_available:
+        row.keep_jpg = True
+    if raw and not row.raw_available:
+        row.keep_raw = True
+    row.jpg_available, row.raw_available, row.other_available = jpg, raw, other
+    row.files_json, row.updated_at = names, now
+    return True
+
+
+def new_photo(project_id: str, files: PhotoFiles, now: float) -> Photo:
+    row = Photo(project_id=project_id, base=files.base, created_at=now, updated_at=now,
+                jpg_available=False, raw_available=False, other_available=False,
+                keep_jpg=False, keep_raw=False, files_json="[]")  # fmt: skip
+    apply_files(row, files, now)
+    return row
+
+
+def scan_project(session: Session, project_id: str, project_dir: Path) -> ScanResult:
+    """Reconcile the photos table with the folder: add, update, and drop photos with no files."""
+    listing = list_folder(project_dir)
+    now = time.time()
+    result = ScanResult(unknown=listing.unknown)
+    rows = {r.base: r for r in session.scalars(select(Photo).where(Photo.project_id == project_id))}
+    for base, files in listing.photos.items():
+        row = rows.pop(base, None)
+        if row is None:
+            session.add(new_photo(project_id, files, now))
+            result.added.append(base)
+        elif apply_files(row, files, now):
+            result.updated.append(base)
+    for base, row in rows.items():
+        session.delete(row)
+        result.removed.append(base)
+    return result
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+
+def photos_of(
+    session: Session, project_id: str, pending_only: bool = False
+) -> list[PhotoRecord]:
+    query = select(Photo).where(Photo.project_id == project_id)
+    if pending_only:
+        query = query.where(pending_clause())
+    return [PhotoRecord.of(r) for r in session.scalars(query.order_by(Photo.base))]
+
+
+class DecisionError(ValueError):
+    pass
+
+
+def decide(row: Photo, decision: KeepDecision) -> None:
+    """Set the keep flags of one photo; a decision about a format it lacks is refused."""
+    needs_jpg = decision in (KeepDecision.JPG_ONLY, KeepDecision.BOTH)
+    needs_raw = decision in (KeepDecision.RAW_ONLY, KeepDecision.BOTH)
+    missing = [n for n, need, have in (("JPG", needs_jpg, row.jpg_available),
+                                       ("RAW", needs_raw, row.raw_available)) if need and not have]  # fmt: skip
+    if missing:
+        raise DecisionError(f"{row.base}: has no {' or '.join(missing)} file to keep")
+    if decision is KeepDecision.NONE and not (row.jpg_available or row.raw_available):
+        raise DecisionError(f"{row.base}: has no JPG or RAW file to discard")
+    row.keep_jpg = row.jpg_available and needs_jpg
+    row.keep_raw = row.raw_available and needs_raw
+    row.updated_at = time.time()
+
+
+def set_keep(
+    session: Session, project_id: str, bases: Sequence[str], decision: KeepDecision
+) -> list[str]:
+    """Apply a decision to photos by base name; returns one message per photo refused."""
+    rows = {
+        r.base: r
+        for r in session.scalars(
+            select(Photo).where(Photo.project_id == project_id, Photo.base.in_(bases))
+        )
+    }
+    errors = []
+    for base in bases:
+        row = rows.get(base)
+        if row is None:
+            errors.append(f"{base}: no such photo in this project")
+            continue
+        try:
+            decide(row, decision)
+        except DecisionError as e:
+            errors.append(str(e))
+    return errors
+
+
+def revert(session: Session, project_id: str, photo_ids: Iterable[int] | None = None) -> int:
+    """Every keep flag back to availability; touches no file. Returns how many photos changed."""
+    query = select(Photo).where(Photo.project_id == project_id, pending_clause())
+    if photo_ids is not None:
+        query = query.where(Photo.id.in_(list(photo_ids)))
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.keep_jpg, row.keep_raw = row.jpg_available, row.raw_available
+        row.updated_at = time.time()
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class PendingCounts:
+    photos: int
+    jpg: int
+    raw: int
+
+
+def pending_counts(session: Session, project_id: str) -> PendingCounts:
+    rows = session.execute(
+        select(Photo.jpg_available & ~Photo.keep_jpg, Photo.raw_available & ~Photo.keep_raw).where(
+            Photo.project_id == project_id, pending_clause()
+        )
+    ).all()
+    return PendingCounts(len(rows), sum(1 for j, _ in rows if j), sum(1 for _, r in rows if r))
+
+
+def drop_empty_photos(session: Session, project_id: str) -> int:
+    """Remove rows for photos with no file left in any class."""
+    result = session.execute(
+        delete(Photo).where(
+            Photo.project_id == project_id,
+            Photo.files_json == "[]",
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

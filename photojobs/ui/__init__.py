@@ -1,0 +1,1 @@
+"""QtWidgets: the main window, panels, the Processes dock, toasts and the tray."""
