@@ -7,7 +7,7 @@ import logging
 import sys
 
 from photojobs import __version__
-from photojobs.cli import library_cmds
+from photojobs.cli import jobs_cmds, library_cmds
 from photojobs.cli.output import CliError
 from photojobs.core.config import ConfigError
 from photojobs.core.db import DatabaseError
@@ -16,8 +16,14 @@ from photojobs.core.manifest import ManifestError
 from photojobs.core.paths import UnsafePathError
 
 EXPECTED_ERRORS = (
-    CliError, ConfigError, DatabaseError, LibraryError, ManifestError, UnsafePathError, OSError,
-)  # fmt: skip
+    CliError,
+    ConfigError,
+    DatabaseError,
+    LibraryError,
+    ManifestError,
+    UnsafePathError,
+    OSError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     library_cmds.add_parsers(sub, common)
+    jobs_cmds.add_parsers(sub, common)
     return parser
 
 
@@ -48,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"photojobs-cli: {e}", file=sys.stderr)
         return 1
     try:
-        return library_cmds.run(lib, args)
+        module = jobs_cmds if args.command in jobs_cmds.COMMANDS else library_cmds
+        return module.run(lib, args)
     except EXPECTED_ERRORS as e:
         print(f"photojobs-cli: {e}", file=sys.stderr)
         return 1

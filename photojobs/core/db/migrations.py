@@ -95,6 +95,8 @@ V2 = """
 ALTER TABLE jobs ADD COLUMN source TEXT NOT NULL DEFAULT 'maintenance';
 ALTER TABLE jobs ADD COLUMN task_id TEXT;
 ALTER TABLE jobs ADD COLUMN task_type TEXT;
+ALTER TABLE jobs ADD COLUMN task_stage INTEGER;
+ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_task ON jobs (task_id);
 CREATE INDEX jobs_project_status ON jobs (project_id, status);
 ALTER TABLE photos ADD COLUMN date_taken TEXT;

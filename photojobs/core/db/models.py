@@ -94,6 +94,8 @@ class Job(Base):
     source: Mapped[str] = mapped_column(default="maintenance")
     task_id: Mapped[str | None]
     task_type: Mapped[str | None]
+    task_stage: Mapped[int | None]
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
 
 
 class JobItem(Base):

@@ -1,0 +1,134 @@
+"""Job commands: run the worker loop headless, list jobs and tasks, cancel, retry."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import Any
+
+from photojobs.cli.output import CliError, emit, iso
+from photojobs.core.jobs import queries
+from photojobs.core.jobs.labels import job_label
+from photojobs.core.jobs.model import JobRecord, TaskRecord
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library
+
+COMMANDS = ("run", "jobs", "tasks", "cancel", "retry")
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    run = sub.add_parser("run", parents=[common], help="run queued jobs (headless worker)")
+    run.add_argument("--until-idle", action="store_true", help="stop when no job is left")
+    run.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds")
+    for name in ("jobs", "tasks"):
+        p = sub.add_parser(name, parents=[common], help=f"list {name}")
+        p.add_argument("--all", action="store_true", help="finished ones too")
+        p.add_argument("--show-maintenance", action="store_true", default=None)
+    sub.add_parser("cancel", parents=[common], help="cancel a task").add_argument("task_id")
+    sub.add_parser("retry", parents=[common], help="retry a failed job").add_argument(
+        "job_id", type=int
+    )
+
+
+def job_json(job: JobRecord, projects: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "type": job.type,
+        "label": job_label(job.type),
+        "status": job.status.value,
+        "priority": job.priority,
+        "source": job.source,
+        "task_id": job.task_id,
+        "task_type": job.task_type,
+        "project": projects.get(job.project_id or "", job.project_id),
+        "progress_done": job.progress_done,
+        "progress_total": job.progress_total,
+        "attempts": job.attempts,
+        "error": job.error,
+    }
+
+
+def task_json(task: TaskRecord, projects: dict[str, str]) -> dict[str, Any]:
+    return {
+        "task_id": task.task_id,
+        "task_type": task.task_type,
+        "label": task.label,
+        "source": task.source,
+        "status": task.status.value,
+        "progress_done": task.progress_done,
+        "progress_total": task.progress_total,
+        "project": projects.get(task.project_id or "", task.project_id),
+        "created_at": iso(task.created_at),
+        "finished_at": iso(task.finished_at),
+        "jobs": [job_json(j, projects) for j in task.jobs],
+    }
+
+
+def run(lib: Library, args: argparse.Namespace) -> int:
+    projects = {p.id: p.name for p in lib.list_projects()}
+    store = JobStore(lib.db, lib.config)
+    if args.command == "run":
+        return run_worker(lib, until_idle=args.until_idle, timeout=args.timeout)
+    if args.command == "jobs":
+        statuses = None if args.all else ["queued", "running"]
+        jobs = queries.list_jobs(
+            lib.db, lib.config, statuses=statuses, show_maintenance=args.show_maintenance
+        )
+        emit(
+            args,
+            [job_json(j, projects) for j in jobs],
+            [
+                f"{j.id}\t{j.status.value}\t{job_label(j.type)}\t{j.progress_done}/"
+                f"{j.progress_total}" + (f"\t{j.error}" if j.error else "")
+                for j in jobs
+            ],
+        )
+    elif args.command == "tasks":
+        tasks = queries.list_tasks(
+            lib.db, lib.config, active_only=not args.all, show_maintenance=args.show_maintenance
+        )
+        emit(
+            args,
+            [task_json(t, projects) for t in tasks],
+            [
+                f"{t.task_id}\t{t.status.value}\t{t.label}\t({t.progress_done}/{t.progress_total})"
+                for t in tasks
+            ],
+        )
+    elif args.command == "cancel":
+        if queries.get_task(lib.db, args.task_id) is None:
+            raise CliError(f"no task {args.task_id}")
+        jobs = store.cancel_task(args.task_id)
+        emit(args, {"canceled": [j.id for j in jobs]}, f"{len(jobs)} job(s) canceled or stopping")
+    else:
+        job = store.retry(args.job_id)
+        if job is None:
+            raise CliError(f"job {args.job_id} is not a failed or canceled job")
+        emit(args, {"id": job.id, "status": job.status.value}, f"job {job.id} queued again")
+    return 0
+
+
+def run_worker(lib: Library, *, until_idle: bool, timeout: float | None) -> int:
+    """The GUI's worker loop under QCoreApplication; returns 0 once idle or timed out."""
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from photojobs.core.handlers import default_registry
+    from photojobs.runtime.worker import WorkerLoop
+
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    loop = WorkerLoop(lib, default_registry())
+    if until_idle:
+        loop.idle.connect(app.quit)
+    if timeout is not None:
+        QTimer.singleShot(int(timeout * 1000), app.quit)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    # Let Python see signals while Qt's loop runs.
+    tick = QTimer()
+    tick.start(200)
+    tick.timeout.connect(lambda: None)
+    loop.start()
+    app.exec()
+    loop.stop()
+    return 0

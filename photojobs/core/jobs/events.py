@@ -1,0 +1,96 @@
+"""Events the job system announces: frozen, id-only payloads that may cross threads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from photojobs.core.jobs.model import JobRecord, TaskRecord
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    job_id: int
+    job_type: str
+    status: str
+    progress_done: int
+    progress_total: int
+    project_id: str | None
+    source: str
+    task_id: str | None
+    task_type: str | None
+    attempts: int = 0
+    error: str | None = None
+
+    @staticmethod
+    def of(job: JobRecord, done: int | None = None, total: int | None = None) -> JobEvent:
+        return JobEvent(
+            job.id,
+            job.type,
+            job.status.value,
+            job.progress_done if done is None else done,
+            job.progress_total if total is None else total,
+            job.project_id,
+            job.source,
+            job.task_id,
+            job.task_type,
+            job.attempts,
+            job.error,
+        )
+
+
+@dataclass(frozen=True)
+class ItemEvent:
+    job_id: int
+    key: str
+    photo_id: int | None
+    status: str
+    message: str | None
+    project_id: str | None
+    source: str
+    task_id: str | None
+    task_type: str | None
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    task_id: str
+    task_type: str
+    label: str
+    status: str
+    progress_done: int
+    progress_total: int
+    project_id: str | None
+    source: str
+    error: str | None = None
+
+    @staticmethod
+    def of(task: TaskRecord) -> TaskEvent:
+        return TaskEvent(
+            task.task_id,
+            task.task_type,
+            task.label,
+            task.status.value,
+            task.progress_done,
+            task.progress_total,
+            task.project_id,
+            task.source,
+            task.error,
+        )
+
+
+@dataclass(frozen=True)
+class PhotosChanged:
+    """Photos of a project were added, changed or removed; views decide whether to refresh."""
+
+    project_id: str
+    photo_ids: tuple[int, ...] = ()
+    removed: bool = False
+
+
+Event = JobEvent | ItemEvent | TaskEvent | PhotosChanged
+EventSink = Callable[[Event], None]
+
+
+def discard(_event: Event) -> None:
+    """A sink for callers that do not listen."""

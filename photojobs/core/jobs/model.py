@@ -1,0 +1,118 @@
+"""Plain, frozen records of jobs and tasks: what crosses threads instead of ORM rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from photojobs.core.db.models import Job
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED})
+ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
+
+USER = "user"
+MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: int
+    type: str
+    status: JobStatus
+    priority: int
+    scope: str | None
+    project_id: str | None
+    source: str
+    task_id: str | None
+    task_type: str | None
+    task_stage: int | None
+    payload: dict[str, Any] = field(compare=False)
+    progress_done: int
+    progress_total: int
+    attempts: int
+    max_attempts: int
+    available_at: float
+    worker_id: str | None
+    heartbeat_at: float | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    error: str | None
+    cancel_requested: bool
+
+    @staticmethod
+    def of(row: Job) -> JobRecord:
+        return JobRecord(
+            id=row.id,
+            type=row.type,
+            status=JobStatus(row.status),
+            priority=row.priority,
+            scope=row.scope,
+            project_id=row.project_id,
+            source=row.source,
+            task_id=row.task_id,
+            task_type=row.task_type,
+            task_stage=row.task_stage,
+            payload=json.loads(row.payload_json or "{}"),
+            progress_done=row.progress_done,
+            progress_total=row.progress_total,
+            attempts=row.attempts,
+            max_attempts=row.max_attempts,
+            available_at=row.available_at,
+            worker_id=row.worker_id,
+            heartbeat_at=row.heartbeat_at,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            error=row.error,
+            cancel_requested=bool(row.cancel_requested),
+        )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """A task as derived from its jobs; a job with no task_id is a task of its own."""
+
+    task_id: str
+    task_type: str
+    label: str
+    source: str
+    status: JobStatus
+    progress_done: int
+    progress_total: int
+    project_id: str | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    jobs: tuple[JobRecord, ...]
+
+    @property
+    def error(self) -> str | None:
+        return next((j.error for j in self.jobs if j.status == JobStatus.FAILED), None)
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What a handler asks to be enqueued when its job completes (same task, same txn)."""
+
+    type: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    priority: int | None = None
+    source: str | None = None
+    scope: str | None = None
+    items: tuple[tuple[str, int | None], ...] = ()

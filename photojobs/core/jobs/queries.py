@@ -1,0 +1,143 @@
+"""Listings for people: jobs filtered by source, and tasks aggregated from their jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from photojobs.core.config import Config
+from photojobs.core.db import Database
+from photojobs.core.db.models import Job
+from photojobs.core.jobs.labels import task_label
+from photojobs.core.jobs.model import MAINTENANCE, USER, JobRecord, JobStatus, TaskRecord
+from photojobs.core.jobs.tasks import TASKS
+
+ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+
+
+def show_maintenance_default(config: Config, show_maintenance: bool | None) -> bool:
+    if show_maintenance is None:
+        return bool(config.get("ui.include_maintenance_jobs"))
+    return show_maintenance
+
+
+def list_jobs(
+    db: Database,
+    config: Config,
+    *,
+    project_id: str | None = None,
+    statuses: Sequence[str] | None = None,
+    show_maintenance: bool | None = None,
+    limit: int | None = None,
+) -> list[JobRecord]:
+    """Jobs newest first; maintenance jobs only when asked (default: the config's choice)."""
+    query = select(Job).order_by(Job.id.desc())
+    if project_id is not None:
+        query = query.where(Job.project_id == project_id)
+    if statuses:
+        query = query.where(Job.status.in_(list(statuses)))
+    if not show_maintenance_default(config, show_maintenance):
+        query = query.where(Job.source != MAINTENANCE)
+    if limit:
+        query = query.limit(limit)
+    with db.read() as s:
+        return [JobRecord.of(r) for r in s.scalars(query)]
+
+
+def task_status(jobs: Sequence[JobRecord]) -> JobStatus:
+    statuses = {j.status for j in jobs}
+    if JobStatus.FAILED in statuses:
+        return JobStatus.FAILED
+    if JobStatus.RUNNING in statuses:
+        return JobStatus.RUNNING
+    if JobStatus.QUEUED in statuses:
+        started = JobStatus.COMPLETED in statuses or JobStatus.CANCELED in statuses
+        return JobStatus.RUNNING if started else JobStatus.QUEUED
+    if JobStatus.CANCELED in statuses:
+        return JobStatus.CANCELED
+    return JobStatus.COMPLETED
+
+
+def aggregate(task_id: str, jobs: Sequence[JobRecord]) -> TaskRecord:
+    """A task's status, progress and times, derived from its jobs (oldest first)."""
+    first = jobs[0]
+    definition = TASKS.get(first.task_type or "")
+    user = any(j.source == USER for j in jobs) or bool(definition and definition.user_facing)
+    status = task_status(jobs)
+    finished = [j.finished_at for j in jobs if j.finished_at is not None]
+    started = [j.started_at for j in jobs if j.started_at is not None]
+    return TaskRecord(
+        task_id=task_id,
+        task_type=first.task_type or first.type,
+        label=task_label(first.task_type, first.type),
+        source=USER if user else MAINTENANCE,
+        status=status,
+        progress_done=sum(j.progress_done for j in jobs),
+        progress_total=sum(j.progress_total for j in jobs),
+        project_id=first.project_id,
+        created_at=first.created_at,
+        started_at=min(started) if started else None,
+        finished_at=max(finished)
+        if finished and status not in (JobStatus.QUEUED, JobStatus.RUNNING)
+        else None,
+        jobs=tuple(jobs),
+    )
+
+
+def task_key(job: JobRecord) -> str:
+    """A job with no task is a task of its own."""
+    return job.task_id or f"job-{job.id}"
+
+
+def list_tasks(
+    db: Database,
+    config: Config,
+    *,
+    active_only: bool = False,
+    show_maintenance: bool | None = None,
+    project_id: str | None = None,
+    limit: int | None = None,
+) -> list[TaskRecord]:
+    """Tasks newest first. A user task stays listed with its maintenance jobs hidden (unless
+    shown); a task of maintenance jobs only is hidden entirely."""
+    show = show_maintenance_default(config, show_maintenance)
+    query = select(Job).order_by(Job.id)
+    if project_id is not None:
+        query = query.where(Job.project_id == project_id)
+    with db.read() as s:
+        if active_only:
+            active = select(Job.task_id).where(Job.status.in_(ACTIVE), Job.task_id.is_not(None))
+            query = query.where(
+                Job.task_id.in_(active) | (Job.task_id.is_(None) & Job.status.in_(ACTIVE))
+            )
+        jobs = [JobRecord.of(r) for r in s.scalars(query)]
+    groups: dict[str, list[JobRecord]] = {}
+    for job in jobs:
+        groups.setdefault(task_key(job), []).append(job)
+    tasks = []
+    for key, members in groups.items():
+        task = aggregate(key, members)
+        if not show:
+            if task.source == MAINTENANCE:
+                continue
+            task = _without_maintenance(task)
+        tasks.append(task)
+    tasks.sort(key=lambda t: t.created_at, reverse=True)
+    return tasks[:limit] if limit else tasks
+
+
+def _without_maintenance(task: TaskRecord) -> TaskRecord:
+    """The task's own status and progress stay whole; only the visible children shrink."""
+    from dataclasses import replace
+
+    return replace(task, jobs=tuple(j for j in task.jobs if j.source != MAINTENANCE))
+
+
+def get_task(db: Database, task_id: str) -> TaskRecord | None:
+    with db.read() as s:
+        jobs = [
+            JobRecord.of(r)
+            for r in s.scalars(select(Job).where(Job.task_id == task_id).order_by(Job.id))
+        ]
+    return aggregate(task_id, jobs) if jobs else None

@@ -1,0 +1,208 @@
+"""The worker loop: slots on a QThreadPool that claim and run jobs, in two lanes.
+
+Slots claim in their pool thread, so the GUI thread never waits on the database for work.
+`pipeline.priority_lane_slots` slots only take jobs at or above the threshold, so a commit
+never waits behind a long thumbnail job; the other slots take the most urgent job of any.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from sqlalchemy import func, select
+
+from photojobs.core.db.models import Job
+from photojobs.core.jobs.context import JobContext
+from photojobs.core.jobs.events import Event
+from photojobs.core.jobs.heartbeat import Heartbeat
+from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.queries import get_task
+from photojobs.core.jobs.registry import HandlerRegistry
+from photojobs.core.jobs.runner import announce_jobs, run_job
+from photojobs.core.jobs.store import JobStore, new_worker_id
+from photojobs.core.library import Library
+from photojobs.runtime.signals import JobSignals
+
+log = logging.getLogger(__name__)
+
+PRIORITY, NORMAL = "priority", "normal"
+
+
+class _Slot(QRunnable):
+    def __init__(self, body: Callable[[], None]):
+        super().__init__()
+        self._body = body
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self._body()
+
+
+class WorkerLoop(QObject):
+    idle = Signal()
+    paused_changed = Signal(bool)
+    _slot_finished = Signal(str)
+
+    def __init__(
+        self,
+        library: Library,
+        registry: HandlerRegistry,
+        parent: QObject | None = None,
+        worker_id: str | None = None,
+    ):
+        super().__init__(parent)
+        self.library, self.registry = library, registry
+        self.store = JobStore(library.db, library.config)
+        self.signals = JobSignals(self)
+        self.worker_id = worker_id or new_worker_id()
+        cfg = library.config
+        total = int(cfg.get("pipeline.max_parallel_jobs"))
+        reserved = min(int(cfg.get("pipeline.priority_lane_slots")), total)
+        self.capacity = {PRIORITY: reserved, NORMAL: total - reserved}
+        self.threshold = int(cfg.get("pipeline.priority_threshold"))
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max(1, total))
+        self.heartbeat = Heartbeat(self.store, self.worker_id, self.emit)
+        self._active = {PRIORITY: 0, NORMAL: 0}
+        self._poked = {PRIORITY: False, NORMAL: False}
+        self._stopping = threading.Event()
+        self._paused = False
+        self._started = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(int(cfg.get("pipeline.poll_ms")))
+        self._poll.timeout.connect(self.poke)
+        self._slot_finished.connect(self._on_slot_finished)
+
+    # -- control ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Recover what a previous run left running, then start taking work."""
+        self._stopping.clear()
+        self.heartbeat.recover()
+        self.heartbeat.start()
+        self._started = True
+        self._poll.start()
+        self.poke()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Ask running jobs to stop, wait for them; queued jobs stay for the next start."""
+        self._stopping.set()
+        self._poll.stop()
+        for ctx in self.heartbeat.running():
+            ctx.request_stop()
+        done = self.pool.waitForDone(timeout_ms)
+        self.heartbeat.stop()
+        self._started = False
+        return bool(done)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        """Paused: running jobs finish, nothing new starts."""
+        if paused != self._paused:
+            self._paused = paused
+            self.paused_changed.emit(paused)
+            if not paused:
+                self.poke()
+
+    @Slot()
+    def poke(self) -> None:
+        """Start a slot for each lane with room; called on enqueue and on the poll timer."""
+        if not self._started or self._paused or self._stopping.is_set():
+            return
+        for lane in (PRIORITY, NORMAL):
+            if self._active[lane] >= self.capacity[lane]:
+                self._poked[lane] = True
+            while self._active[lane] < self.capacity[lane]:
+                self._active[lane] += 1
+                self.pool.start(_Slot(lambda lane=lane: self._slot_body(lane)))
+
+    def active_slots(self) -> int:
+        return sum(self._active.values())
+
+    # -- user actions (short writes, then a poke) --------------------------------------------
+
+    def start_task(self, task_type: str, **kwargs: Any) -> str:
+        task_id, created = self.store.start_task(task_type, **kwargs)
+        if created:
+            self._announce_task(task_id)
+            self.poke()
+        return task_id
+
+    def enqueue(self, job_type: str, **kwargs: Any) -> JobRecord:
+        job = self.store.enqueue(job_type, **kwargs)
+        announce_jobs(self.store, self.emit, [job])
+        self.poke()
+        return job
+
+    def cancel_task(self, task_id: str) -> None:
+        jobs = self.store.cancel_task(task_id)
+        self.heartbeat.cancel_local({j.id for j in jobs if j.cancel_requested})
+        announce_jobs(self.store, self.emit, jobs)
+
+    def cancel_job(self, job_id: int) -> None:
+        job = self.store.cancel_job(job_id)
+        if job is not None:
+            self.heartbeat.cancel_local({job.id} if job.cancel_requested else set())
+            announce_jobs(self.store, self.emit, [job])
+
+    def retry(self, job_id: int) -> JobRecord | None:
+        job = self.store.retry(job_id)
+        if job is not None:
+            announce_jobs(self.store, self.emit, [job])
+            self.poke()
+        return job
+
+    def emit(self, event: Event) -> None:
+        self.signals.relay(event)
+
+    def _announce_task(self, task_id: str) -> None:
+        task = get_task(self.library.db, task_id)
+        if task is not None:
+            for job in task.jobs:
+                announce_jobs(self.store, self.emit, [job])
+
+    # -- the slots (pool threads) -----------------------------------------------------------
+
+    def _slot_body(self, lane: str) -> None:
+        minimum = self.threshold if lane == PRIORITY else None
+        try:
+            while not self._stopping.is_set() and not self._paused:
+                job = self.store.claim(self.worker_id, min_priority=minimum)
+                if job is None:
+                    break
+                self._run(job)
+        except Exception:
+            log.exception("worker slot stopped on an error")
+        finally:
+            self._slot_finished.emit(lane)
+
+    def _run(self, job: JobRecord) -> None:
+        announce_jobs(self.store, self.emit, [job])
+        ctx = JobContext(self.library, self.store, job, self.emit)
+        self.heartbeat.register(ctx)
+        try:
+            run_job(ctx, self.registry, self.worker_id)
+        finally:
+            self.heartbeat.unregister(job.id)
+
+    @Slot(str)
+    def _on_slot_finished(self, lane: str) -> None:
+        self._active[lane] -= 1
+        if self._poked[lane]:
+            self._poked[lane] = False
+            self.poke()
+        if self.active_slots() == 0 and not self._stopping.is_set() and self._nothing_left():
+            self.idle.emit()
+
+    def _nothing_left(self) -> bool:
+        with self.library.db.read() as s:
+            return not s.scalar(
+                select(func.count()).select_from(Job).where(Job.status.in_(("queued", "running")))
+            )
