@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from photojobs.core.config import Config, load_config  # noqa: E402
-from photojobs.core.library import Library  # noqa: E402
+from photojobs.core.config import Config, load_config
+from photojobs.core.library import Library
 
 DATA = Path(__file__).parent / "data"
 

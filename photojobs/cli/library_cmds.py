@@ -37,14 +37,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     keep.add_argument("project")
     keep.add_argument("bases", nargs="+", metavar="BASE")
     which = keep.add_mutually_exclusive_group(required=True)
-    for flag, decision in (("--jpg-only", KeepDecision.JPG_ONLY),
-                           ("--raw-only", KeepDecision.RAW_ONLY),
-                           ("--both", KeepDecision.BOTH), ("--none", KeepDecision.NONE)):  # fmt: skip
+    for flag, decision in (
+        ("--jpg-only", KeepDecision.JPG_ONLY),
+        ("--raw-only", KeepDecision.RAW_ONLY),
+        ("--both", KeepDecision.BOTH),
+        ("--none", KeepDecision.NONE),
+    ):
         which.add_argument(flag, dest="decision", action="store_const", const=decision)
 
-    sub.add_parser("revert", parents=[common], help="keep everything again").add_argument(
-        "project"
-    )
+    sub.add_parser("revert", parents=[common], help="keep everything again").add_argument("project")
 
 
 def run(lib: Library, args: argparse.Namespace) -> int:
@@ -73,10 +74,13 @@ def _project(lib: Library, args: argparse.Namespace) -> int:
         emit(
             args,
             [p.as_json(counts=True) for p in projects],
-            [f"{p.name}\t{p.photo_count} photos\t{p.pending_count} pending"
-             + (f"\t({p.manifest_error})" if p.manifest_error else "") for p in projects]
+            [
+                f"{p.name}\t{p.photo_count} photos\t{p.pending_count} pending"
+                + (f"\t({p.manifest_error})" if p.manifest_error else "")
+                for p in projects
+            ]
             or "No projects yet: photojobs-cli project create NAME",
-        )  # fmt: skip
+        )
     elif args.action == "rename":
         p = lib.rename_project(args.project, args.new_name)
         emit(args, p.as_json(), f"Renamed to '{p.name}' ({p.folder})")
@@ -92,10 +96,15 @@ def _scan(lib: Library, args: argparse.Namespace) -> int:
         raise CliError(f"{p.path}: the project folder is missing")
     with lib.db.write() as s:
         result = photos.scan_project(s, p.id, p.path)
-    data = {"added": result.added, "updated": result.updated, "removed": result.removed,
-            "unknown": result.unknown}  # fmt: skip
-    lines = [f"{len(result.added)} added, {len(result.updated)} updated, "
-             f"{len(result.removed)} removed"]  # fmt: skip
+    data = {
+        "added": result.added,
+        "updated": result.updated,
+        "removed": result.removed,
+        "unknown": result.unknown,
+    }
+    lines = [
+        f"{len(result.added)} added, {len(result.updated)} updated, {len(result.removed)} removed"
+    ]
     lines += [f"left in place (not a photo): {name}" for name in result.unknown]
     emit(args, data, lines)
     return 0
@@ -105,8 +114,11 @@ def _photos(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
     with lib.db.read() as s:
         rows = photos.photos_of(s, p.id, pending_only=args.pending)
-    emit(args, [r.as_json() for r in rows],
-         [f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}" for r in rows])  # fmt: skip
+    emit(
+        args,
+        [r.as_json() for r in rows],
+        [f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}" for r in rows],
+    )
     return 0
 
 

@@ -108,7 +108,10 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"config file not found: {path}")
     warnings: list[str] = []
     merged = deep_merge(defaults, user)
-    _validate(merged, defaults, "", warnings)
+    try:
+        _validate(merged, defaults, "", warnings)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None
     for w in warnings:
         log.warning("%s: %s", path, w)
     return Config(merged, path, warnings)

@@ -16,9 +16,25 @@ class FileClass(StrEnum):
 
 JPG_EXTENSIONS = frozenset({"jpg", "jpeg"})
 RAW_EXTENSIONS = frozenset(
-    {"arw", "cr2", "cr3", "nef", "nrw", "dng", "raf", "orf", "rw2", "pef", "srw", "raw",
-     "3fr", "iiq", "rwl", "x3f"}
-)  # fmt: skip
+    {
+        "arw",
+        "cr2",
+        "cr3",
+        "nef",
+        "nrw",
+        "dng",
+        "raf",
+        "orf",
+        "rw2",
+        "pef",
+        "srw",
+        "raw",
+        "3fr",
+        "iiq",
+        "rwl",
+        "x3f",
+    }
+)
 OTHER_EXTENSIONS = frozenset({"png", "tif", "tiff", "heic", "heif", "webp"})
 SIDECAR_EXTENSIONS = frozenset({"xmp", "pp3", "dop"})
 
@@ -92,7 +108,9 @@ def group_files(names: Iterable[str]) -> FolderListing:
             photos.setdefault(base, PhotoFiles(base)).add(name, cls)
     for name in sidecars:
         base = split_name(name)[0]
-        owner = photos.get(base) or photos.get(split_name(base)[0])
+        owner = photos.get(base)
+        if owner is None and classify(base) not in (None, FileClass.SIDECAR):
+            owner = photos.get(split_name(base)[0])
         if owner is None:
             unknown.append(name)
         else:

@@ -123,9 +123,15 @@ class Library:
 
     def _info(self, p: Project, photos: int = 0, pending: int = 0) -> ProjectInfo:
         return ProjectInfo(
-            p.id, p.name, p.folder, self.root / p.folder, p.created_at, p.manifest_error,
-            photos, pending,
-        )  # fmt: skip
+            p.id,
+            p.name,
+            p.folder,
+            self.root / p.folder,
+            p.created_at,
+            p.manifest_error,
+            photos,
+            pending,
+        )
 
     # -- create, rename, delete -----------------------------------------------------------
 
@@ -138,7 +144,9 @@ class Library:
         path.mkdir()
         write_manifest(path, manifest)
         with self.db.write() as s:
-            s.add(Project(id=manifest.id, name=manifest.name, folder=folder, created_at=time.time()))
+            s.add(
+                Project(id=manifest.id, name=manifest.name, folder=folder, created_at=time.time())
+            )
         return self.find_project(manifest.id)
 
     def rename_project(self, ref: str, new_name: str) -> ProjectInfo:
@@ -152,9 +160,10 @@ class Library:
             folder = unique_folder_name(self.root, wanted, self._known_folders())
         elif wanted != project.folder:
             folder = wanted  # a change of case only
+        manifest = self._manifest_for(project, new_name.strip())
         if folder != project.folder:
             os.rename(project.path, self.root / folder)
-        write_manifest(self.root / folder, self._manifest_for(project, new_name.strip()))
+        write_manifest(self.root / folder, manifest)
         with self.db.write() as s:
             row = s.get_one(Project, project.id)
             row.name, row.folder, row.manifest_error = new_name.strip(), folder, None
@@ -180,8 +189,7 @@ class Library:
 
     def _manifest_for(self, project: ProjectInfo, name: str) -> Manifest:
         try:
-            old = read_manifest(project.path if project.path.exists() else self.root / name)
-            created = old.created_at
+            created = read_manifest(project.path).created_at
         except ManifestError:
             created = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(project.created_at))
         return Manifest(name=name, id=project.id, created_at=created)
@@ -229,8 +237,13 @@ class Library:
         except ManifestError as e:
             if path.joinpath(".project.yaml").exists():
                 # Keep the broken file for the user to see; list the project with the reason.
-                return Project(id=str(uuid.uuid4()), name=path.name, folder=path.name,
-                               created_at=now, manifest_error=str(e))  # fmt: skip
+                return Project(
+                    id=str(uuid.uuid4()),
+                    name=path.name,
+                    folder=path.name,
+                    created_at=now,
+                    manifest_error=str(e),
+                )
             manifest = Manifest.new(path.name)
             write_manifest(path, manifest)
             return Project(id=manifest.id, name=manifest.name, folder=path.name, created_at=now)

@@ -53,11 +53,15 @@ def read_manifest(project_dir: Path) -> Manifest:
         uuid.UUID(pid)
     except (KeyError, ValueError) as e:
         raise ManifestError(f"{path}: the project manifest lacks a valid name or id") from e
+    try:
+        version = int(data.get("version", MANIFEST_VERSION))
+    except (TypeError, ValueError) as e:
+        raise ManifestError(f"{path}: the project manifest has no valid version") from e
     return Manifest(
         name=name,
         id=pid,
         created_at=str(data.get("created_at", "")),
-        version=int(data.get("version", MANIFEST_VERSION)),
+        version=version,
     )
 
 

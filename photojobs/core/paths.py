@@ -9,9 +9,17 @@ from pathlib import Path
 
 # Characters Windows, macOS or Linux refuse or treat specially in a folder name.
 _RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}  # fmt: skip
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 MAX_NAME_LENGTH = 120
+# Filesystems allow 255 bytes; leave room for ` (2)` and the library trash's timestamp.
+MAX_NAME_BYTES = 200
 
 DATA_DIR = ".photojobs"
 THUMB_DIR = ".thumb"
@@ -30,10 +38,13 @@ def safe_folder_name(display_name: str) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch) != "Cc")
     name = _RESERVED.sub(" ", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
-    if name.upper().split(".")[0] in _WINDOWS_RESERVED:
-        name = f"{name} project"
-    name = name[:MAX_NAME_LENGTH].rstrip(" .")
-    return name or "Untitled project"
+    first, dot, rest = name.partition(".")
+    if first.rstrip().upper() in _WINDOWS_RESERVED:  # Windows also refuses `CON.txt`
+        name = f"{first.rstrip()} project{dot}{rest}"
+    name = name[:MAX_NAME_LENGTH]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(" .") or "Untitled project"
 
 
 def unique_folder_name(parent: Path, wanted: str, taken: set[str] | None = None) -> str:

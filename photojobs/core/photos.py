@@ -66,10 +66,19 @@ class PhotoRecord:
     @staticmethod
     def of(row: Photo) -> PhotoRecord:
         return PhotoRecord(
-            row.id, row.project_id, row.base, tuple(json.loads(row.files_json)),
-            row.jpg_available, row.raw_available, row.other_available, row.keep_jpg,
-            row.keep_raw, row.thumbnail_status, row.preview_status, row.date_taken,
-        )  # fmt: skip
+            row.id,
+            row.project_id,
+            row.base,
+            tuple(json.loads(row.files_json)),
+            row.jpg_available,
+            row.raw_available,
+            row.other_available,
+            row.keep_jpg,
+            row.keep_raw,
+            row.thumbnail_status,
+            row.preview_status,
+            row.date_taken,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,18 +102,29 @@ class PhotoRecord:
 
 def list_folder(project_dir: Path) -> FolderListing:
     """Group the project's visible top-level files into photos; sub-folders count as unknown."""
-    names, folders = [], []
+    names, folders, undecodable = [], [], []
     with os.scandir(project_dir) as it:
         for entry in it:
             if entry.name.startswith("."):
                 continue
-            if entry.is_file(follow_symlinks=False):
+            if not _is_utf8(entry.name):  # cannot be stored or shown; left where it is
+                raw = entry.name.encode("utf-8", "surrogateescape")
+                undecodable.append(raw.decode("utf-8", "backslashreplace"))
+            elif entry.is_file(follow_symlinks=False):
                 names.append(entry.name)
             else:
                 folders.append(entry.name + "/")
     listing = group_files(names)
-    listing.unknown.extend(sorted(folders))
+    listing.unknown.extend(sorted(folders) + sorted(undecodable))
     return listing
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -120,8 +140,11 @@ def apply_files(row: Photo, files: PhotoFiles, now: float) -> bool:
     jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
     names = json.dumps(files.files, ensure_ascii=False)
     if (row.jpg_available, row.raw_available, row.other_available, row.files_json) == (
-        jpg, raw, other, names,
-    ):  # fmt: skip
+        jpg,
+        raw,
+        other,
+        names,
+    ):
         return False
     if jpg and not row.jpg_available:
         row.keep_jpg = True
@@ -133,9 +156,18 @@ def apply_files(row: Photo, files: PhotoFiles, now: float) -> bool:
 
 
 def new_photo(project_id: str, files: PhotoFiles, now: float) -> Photo:
-    row = Photo(project_id=project_id, base=files.base, created_at=now, updated_at=now,
-                jpg_available=False, raw_available=False, other_available=False,
-                keep_jpg=False, keep_raw=False, files_json="[]")  # fmt: skip
+    row = Photo(
+        project_id=project_id,
+        base=files.base,
+        created_at=now,
+        updated_at=now,
+        jpg_available=False,
+        raw_available=False,
+        other_available=False,
+        keep_jpg=False,
+        keep_raw=False,
+        files_json="[]",
+    )
     apply_files(row, files, now)
     return row
 
@@ -162,9 +194,7 @@ def scan_project(session: Session, project_id: str, project_dir: Path) -> ScanRe
 # -- decisions ------------------------------------------------------------------------------
 
 
-def photos_of(
-    session: Session, project_id: str, pending_only: bool = False
-) -> list[PhotoRecord]:
+def photos_of(session: Session, project_id: str, pending_only: bool = False) -> list[PhotoRecord]:
     query = select(Photo).where(Photo.project_id == project_id)
     if pending_only:
         query = query.where(pending_clause())
@@ -179,8 +209,14 @@ def decide(row: Photo, decision: KeepDecision) -> None:
     """Set the keep flags of one photo; a decision about a format it lacks is refused."""
     needs_jpg = decision in (KeepDecision.JPG_ONLY, KeepDecision.BOTH)
     needs_raw = decision in (KeepDecision.RAW_ONLY, KeepDecision.BOTH)
-    missing = [n for n, need, have in (("JPG", needs_jpg, row.jpg_available),
-                                       ("RAW", needs_raw, row.raw_available)) if need and not have]  # fmt: skip
+    missing = [
+        n
+        for n, need, have in (
+            ("JPG", needs_jpg, row.jpg_available),
+            ("RAW", needs_raw, row.raw_available),
+        )
+        if need and not have
+    ]
     if missing:
         raise DecisionError(f"{row.base}: has no {' or '.join(missing)} file to keep")
     if decision is KeepDecision.NONE and not (row.jpg_available or row.raw_available):

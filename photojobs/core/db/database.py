@@ -44,6 +44,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One unit of work in a BEGIN IMMEDIATE transaction; commits on success."""
         with self._writer() as session, session.begin():
+            session.connection()  # BEGIN IMMEDIATE now, not at the first statement
             yield session
 
     @contextmanager

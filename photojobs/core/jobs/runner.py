@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from photojobs.core.jobs.context import JobCancelled, JobContext
 from photojobs.core.jobs.events import EventSink, JobEvent, TaskEvent
@@ -63,7 +63,7 @@ def _stopped(ctx: JobContext, worker_id: str, now: float) -> JobRecord | None:
     return ctx.store.cancel_finished(ctx.job.id, worker_id, now=now)
 
 
-def _announce(ctx: JobContext, records: list[JobRecord | None]) -> list[JobRecord]:
+def _announce(ctx: JobContext, records: Sequence[JobRecord | None]) -> list[JobRecord]:
     done = [r for r in records if r is not None]
     announce_jobs(ctx.store, ctx.emit, done)
     return done
