@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from photojobs.cli.output import CliError, emit, iso
@@ -109,7 +110,30 @@ def run(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_worker(lib: Library, *, until_idle: bool, timeout: float | None) -> int:
+def run_until_task_ends(lib: Library, task_id: str, timeout: float | None = None) -> str:
+    """Run the worker loop until the task is finished; returns its final status."""
+    from PySide6.QtCore import QCoreApplication
+
+    def finished(event: object) -> None:
+        if getattr(event, "task_id", None) == task_id and getattr(event, "status", "") in (
+            "completed",
+            "failed",
+            "canceled",
+        ):
+            QCoreApplication.quit()
+
+    run_worker(lib, until_idle=True, timeout=timeout, on_task=finished)
+    task = queries.get_task(lib.db, task_id)
+    return task.status.value if task else "missing"
+
+
+def run_worker(
+    lib: Library,
+    *,
+    until_idle: bool,
+    timeout: float | None,
+    on_task: Callable[[object], None] | None = None,
+) -> int:
     """The GUI's worker loop under QCoreApplication; returns 0 once idle or timed out."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
@@ -118,6 +142,8 @@ def run_worker(lib: Library, *, until_idle: bool, timeout: float | None) -> int:
 
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     loop = WorkerLoop(lib, default_registry())
+    if on_task is not None:
+        loop.signals.task_changed.connect(on_task)
     if until_idle:
         loop.idle.connect(app.quit)
     if timeout is not None:

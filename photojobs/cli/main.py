@@ -7,7 +7,7 @@ import logging
 import sys
 
 from photojobs import __version__
-from photojobs.cli import jobs_cmds, library_cmds
+from photojobs.cli import import_cmds, jobs_cmds, library_cmds
 from photojobs.cli.output import CliError
 from photojobs.core.config import ConfigError
 from photojobs.core.db import DatabaseError
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     library_cmds.add_parsers(sub, common)
     jobs_cmds.add_parsers(sub, common)
+    import_cmds.add_parsers(sub, common)
     return parser
 
 
@@ -55,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"photojobs-cli: {e}", file=sys.stderr)
         return 1
     try:
-        module = jobs_cmds if args.command in jobs_cmds.COMMANDS else library_cmds
+        module = next(
+            (m for m in (jobs_cmds, import_cmds) if args.command in m.COMMANDS), library_cmds
+        )
         return module.run(lib, args)
     except EXPECTED_ERRORS as e:
         print(f"photojobs-cli: {e}", file=sys.stderr)

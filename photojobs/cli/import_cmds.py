@@ -1,0 +1,109 @@
+"""Import and derivative commands: analyse, copy in, process, show one photo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from photojobs.cli.output import CliError, emit
+from photojobs.core.db.models import Photo
+from photojobs.core.handlers.derivatives import derivative_path
+from photojobs.core.importing import REJECTED
+from photojobs.core.jobs.model import JobStatus
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library
+from photojobs.core.photos import PhotoRecord
+from photojobs.core.project_import import analyse_for_project
+
+COMMANDS = ("import", "process", "show")
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    imp = sub.add_parser("import", parents=[common], help="copy photos into a project")
+    imp.add_argument("project")
+    imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    imp.add_argument("--on-duplicate", choices=("skip", "overwrite", "rename"))
+    imp.add_argument("--wait", action="store_true", help="run the jobs until the task ends")
+    proc = sub.add_parser("process", parents=[common], help="make thumbnails and previews")
+    proc.add_argument("project")
+    proc.add_argument("bases", nargs="*", metavar="BASE")
+    proc.add_argument("--force", action="store_true", help="make them again even if current")
+    proc.add_argument("--wait", action="store_true")
+    show = sub.add_parser("show", parents=[common], help="one photo with its metadata")
+    show.add_argument("project")
+    show.add_argument("base")
+
+
+def run(lib: Library, args: argparse.Namespace) -> int:
+    project = lib.find_project(args.project)
+    store = JobStore(lib.db, lib.config)
+    if args.command == "show":
+        return _show(lib, project.id, project.path, args)
+    if args.command == "import":
+        policy = args.on_duplicate or lib.config.get("importing.on_duplicate")
+        analysis = analyse_for_project(lib, project, args.paths)
+        to_copy = analysis.to_copy(policy)
+        data: dict[str, Any] = analysis.as_json() | {"on_duplicate": policy, "task_id": None}
+        lines = [f"{k}: {v}" for k, v in analysis.counts().items()]
+        lines += [f"rejected {c.name}: {c.reason}" for c in analysis.by_verdict(REJECTED)]
+        if not to_copy:
+            emit(args, data, [*lines, "Nothing to import."])
+            return 0
+        task_id, _ = store.start_task(
+            "upload_processing",
+            project_id=project.id,
+            payload={"on_duplicate": policy, "verdicts": {c.source: c.verdict for c in to_copy}},
+            items=[(c.source, None) for c in to_copy],
+        )
+        data["task_id"] = task_id
+    else:
+        task_id, _ = store.start_task(
+            "generate_derivatives",
+            project_id=project.id,
+            payload={"bases": args.bases, "force": args.force},
+        )
+        data, lines = {"task_id": task_id}, []
+    if args.wait:
+        from photojobs.cli.jobs_cmds import run_until_task_ends
+
+        status = run_until_task_ends(lib, task_id)
+        data["status"] = status
+        lines.append(f"task {task_id}: {status}")
+        emit(args, data, lines)
+        return 0 if status == JobStatus.COMPLETED.value else 1
+    emit(args, data, [*lines, f"task {task_id} queued (photojobs-cli run --until-idle)"])
+    return 0
+
+
+def _show(lib: Library, project_id: str, project_dir: Path, args: argparse.Namespace) -> int:
+    with lib.db.read() as s:
+        row = s.scalar(select(Photo).where(Photo.project_id == project_id, Photo.base == args.base))
+        if row is None:
+            raise CliError(f"{args.base}: no such photo in this project")
+        record = PhotoRecord.of(row)
+        columns = (
+            "date_source",
+            "camera_make",
+            "camera_model",
+            "lens",
+            "width",
+            "height",
+            "iso",
+            "exposure_time",
+            "aperture",
+            "focal_length",
+            "thumbnail_error",
+            "preview_error",
+        )
+        meta = {c: getattr(row, c) for c in columns}
+        extra = json.loads(row.metadata_json or "{}")
+    data = record.as_json() | meta | {"metadata": extra}
+    for kind in ("thumbnail", "preview"):
+        path = derivative_path(project_dir, kind, record.base)
+        data[f"{kind}_path"] = str(path) if path.exists() else None
+    emit(args, data, [f"{k}: {v}" for k, v in data.items()])
+    return 0
