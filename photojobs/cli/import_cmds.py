@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from photojobs.cli.output import CliError, emit
 from photojobs.core.db.models import Photo
-from photojobs.core.handlers.derivatives import derivative_path
+from photojobs.core.handlers.project_files import derivative_path
 from photojobs.core.importing import REJECTED
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from photojobs import __version__
-from photojobs.cli import import_cmds, jobs_cmds, library_cmds
+from photojobs.cli import commit_cmds, import_cmds, jobs_cmds, library_cmds
 from photojobs.cli.output import CliError
 from photojobs.core.config import ConfigError
 from photojobs.core.db import DatabaseError
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     library_cmds.add_parsers(sub, common)
     jobs_cmds.add_parsers(sub, common)
     import_cmds.add_parsers(sub, common)
+    commit_cmds.add_parsers(sub, common)
     return parser
 
 
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         module = next(
-            (m for m in (jobs_cmds, import_cmds) if args.command in m.COMMANDS), library_cmds
+            (m for m in (jobs_cmds, import_cmds, commit_cmds) if args.command in m.COMMANDS),
+            library_cmds,
         )
         return module.run(lib, args)
     except EXPECTED_ERRORS as e:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from photojobs.core.handlers import derivatives, diagnostic, imports
+from photojobs.core.handlers import derivatives, diagnostic, imports, maintenance, removal, restore
 from photojobs.core.jobs.registry import HandlerRegistry
 
 
@@ -12,4 +12,10 @@ def default_registry() -> HandlerRegistry:
     registry.register("import_files", imports.import_files)
     registry.register("upload_postprocess", derivatives.upload_postprocess)
     registry.register("generate_derivatives", derivatives.generate_derivatives)
+    registry.register("file_removal", removal.file_removal)
+    registry.register("restore_files", restore.restore_files)
+    registry.register("manifest_check", maintenance.manifest_check)
+    registry.register("folder_check", maintenance.folder_check)
+    registry.register("manifest_cleaning", maintenance.manifest_cleaning)
+    registry.register("trash_maintenance", maintenance.trash_maintenance)
     return registry

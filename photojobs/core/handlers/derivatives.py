@@ -16,6 +16,8 @@ from sqlalchemy import select
 from photojobs.core.config import worker_count
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FileClass, classify
+from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.handlers.project_files import project_dir as job_project_dir
 from photojobs.core.imaging import (
     DerivativeSpec,
     ImageError,
@@ -27,10 +29,8 @@ from photojobs.core.imaging import (
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR
 
 KINDS = ("thumbnail", "preview")
-FOLDERS = {"thumbnail": THUMB_DIR, "preview": PREVIEW_DIR}
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,6 @@ class Outcome:
     metadata: dict[str, Any] | None = None
 
 
-def derivative_path(project_dir: Path, kind: str, base: str) -> Path:
-    return project_dir / FOLDERS[kind] / f"{base}.jpg"
-
-
 def upload_postprocess(ctx: JobContext, job: JobRecord) -> None:
     _process(ctx, job, with_metadata=True, force=False)
 
@@ -63,7 +59,7 @@ def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
 
 
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:
-    project_dir = ctx.library.project_path(_folder(ctx, job))
+    project_dir = job_project_dir(ctx, job)
     works = _works(ctx, job, project_dir)
     specs = {
         k: DerivativeSpec(
@@ -230,9 +226,3 @@ def _sources(project_dir: Path, files: list[str]) -> PhotoSources:
     return PhotoSources(
         by_class.get(FileClass.JPG), by_class.get(FileClass.RAW), by_class.get(FileClass.OTHER)
     )
-
-
-def _folder(ctx: JobContext, job: JobRecord) -> str:
-    from photojobs.core.handlers.imports import _project_dir
-
-    return _project_dir(ctx, job).name

@@ -7,11 +7,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from photojobs.core.db.models import Photo
+from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.importing import ImportCopyError, copy_checked, free_name
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.jobs.runner import PermanentJobError
 from photojobs.core.photos import scan_project
 from photojobs.core.trash import move_to_trash
 
@@ -85,12 +85,3 @@ def _same_file(a: Path, b: Path) -> bool:
                 return False
             if not ca:
                 return True
-
-
-def _project_dir(ctx: JobContext, job: JobRecord) -> Path:
-    for p in ctx.library.list_projects():
-        if p.id == job.project_id:
-            if not p.path.is_dir():
-                raise PermanentJobError(f"the folder of project '{p.name}' is missing")
-            return p.path
-    raise PermanentJobError("the project of this job no longer exists")

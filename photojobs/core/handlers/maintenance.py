@@ -1,0 +1,158 @@
+"""The reconciliation jobs that keep the database in line with the disk, and the only code
+that deletes originals: `trash_maintenance`, for trash older than the retention."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from photojobs.core.db.models import Photo, Project, TrashEntry
+from photojobs.core.formats import PhotoFiles
+from photojobs.core.handlers.project_files import project_dir, remove_derivatives
+from photojobs.core.jobs.context import JobContext
+from photojobs.core.jobs.events import PhotosChanged
+from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
+from photojobs.core.paths import TRASH_DIR
+from photojobs.core.photos import apply_files, list_folder, new_photo
+from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
+
+CHUNK = 200  # photos per write transaction, so a large project never holds the lock long
+
+
+def manifest_check(ctx: JobContext, job: JobRecord) -> None:
+    """Finish half-done trash moves, repair `.project.yaml`, update known photos from disk."""
+    folder = project_dir(ctx, job)
+    project_id = job.project_id or ""
+    settled = settle_pending(ctx.db, project_id, folder)
+    if settled:
+        ctx.item("trash", "done", f"{settled} interrupted trash move(s) settled")
+    _repair_manifest(ctx, project_id, folder)
+    listing = list_folder(folder)
+    with ctx.db.read() as s:
+        ids = list(s.scalars(select(Photo.id).where(Photo.project_id == project_id)))
+    changed: list[int] = []
+    for start in range(0, len(ids), CHUNK):
+        ctx.check_cancelled()
+        now = time.time()
+        with ctx.db.write() as s:
+            for row in s.scalars(select(Photo).where(Photo.id.in_(ids[start : start + CHUNK]))):
+                files = listing.photos.get(row.base, PhotoFiles(row.base))
+                if apply_files(row, files, now):
+                    changed.append(row.id)
+        ctx.progress(min(start + CHUNK, len(ids)), len(ids))
+    if changed:
+        ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
+    with ctx.db.read() as s:
+        project = s.get_one(Project, project_id)
+        name, created = project.name, project.created_at
+    expected = Manifest(
+        name, project_id, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(created))
+    )
+    try:
+        found = read_manifest(folder)
+        if (found.id, found.name) == (project_id, name):
+            return
+        expected = Manifest(name, project_id, found.created_at or expected.created_at)
+        reason = "did not match the library"
+    except ManifestError as e:
+        reason = str(e)
+        bad = folder / ".project.yaml"
+        if bad.exists():
+            os.replace(bad, folder / ".project.yaml.bad")  # keep what was there
+    write_manifest(folder, expected)
+    with ctx.db.write() as s:
+        s.get_one(Project, project_id).manifest_error = None
+    ctx.item(".project.yaml", "done", f"rewritten ({reason})")
+
+
+def folder_check(ctx: JobContext, job: JobRecord) -> None:
+    """Add photos found on disk that the database lacks; derivatives only for those."""
+    folder = project_dir(ctx, job)
+    project_id = job.project_id or ""
+    listing = list_folder(folder)
+    with ctx.db.read() as s:
+        known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
+    new = [f for base, f in sorted(listing.photos.items()) if base not in known]
+    now, added = time.time(), []
+    for start in range(0, len(new), CHUNK):
+        ctx.check_cancelled()
+        with ctx.db.write() as s:
+            rows = [new_photo(project_id, f, now) for f in new[start : start + CHUNK]]
+            s.add_all(rows)
+            s.flush()
+            added += [(r.id, r.base) for r in rows]
+        ctx.progress(min(start + CHUNK, len(new)), len(new))
+    for name in listing.unknown:
+        ctx.item(name, "skipped", f"{name}: not a photo file; left where it is")
+    if added:
+        ctx.enqueue_followup(
+            NewJob(
+                "generate_derivatives",
+                {"bases": [b for _, b in added]},
+                priority=40,
+                source="maintenance",
+                scope="photos",
+            )
+        )
+        ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in added)))
+
+
+def manifest_cleaning(ctx: JobContext, job: JobRecord) -> None:
+    """Remove rows (and derivatives) of photos with no file left in any class."""
+    folder = project_dir(ctx, job)
+    project_id = job.project_id or ""
+    with ctx.db.write() as s:
+        empty = list(
+            s.scalars(select(Photo).where(Photo.project_id == project_id, Photo.files_json == "[]"))
+        )
+        gone = [(r.id, r.base) for r in empty if not json.loads(r.files_json)]
+        for row in empty:
+            s.delete(row)
+    for _, base in gone:
+        remove_derivatives(folder, base)
+        ctx.item(base, "done", "no file left: removed from the project")
+    if gone:
+        ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in gone), removed=True))
+
+
+def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
+    """Delete trash older than the retention, measured from when it was trashed."""
+    folder = project_dir(ctx, job)
+    project_id = job.project_id or ""
+    days = float(ctx.config.get("maintenance.trash_retention_days"))
+    cutoff = ctx.clock() - days * 86_400
+    with ctx.db.read() as s:
+        old = s.execute(
+            select(TrashEntry.id, TrashEntry.trash_name).where(
+                TrashEntry.project_id == project_id,
+                TrashEntry.status == CONFIRMED,
+                TrashEntry.trashed_at < cutoff,
+            )
+        ).all()
+        known = set(
+            s.scalars(select(TrashEntry.trash_name).where(TrashEntry.project_id == project_id))
+        )
+    for done, (entry_id, trash_name) in enumerate(old, 1):
+        ctx.check_cancelled()
+        with contextlib.suppress(FileNotFoundError):
+            (folder / TRASH_DIR / trash_name).unlink()
+        with ctx.db.write() as s:
+            s.get_one(TrashEntry, entry_id).status = DELETED
+        ctx.item(trash_name, "done", "deleted after the retention period")
+        ctx.progress(done, len(old))
+    trash = folder / TRASH_DIR
+    if trash.is_dir():
+        for entry in sorted(os.scandir(trash), key=lambda e: e.name):
+            if entry.name not in known:
+                ctx.item(
+                    entry.name, "skipped", f"{entry.name}: in the trash without a record; kept"
+                )

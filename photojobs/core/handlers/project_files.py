@@ -1,0 +1,32 @@
+"""Shared by the handlers that move originals: the project of a job, its photos on disk,
+and removing derivatives (which are ours to delete, unlike originals)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from photojobs.core.jobs.context import JobContext
+from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.runner import PermanentJobError
+from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR
+
+
+def project_dir(ctx: JobContext, job: JobRecord) -> Path:
+    """The job's project folder; a permanent failure when the project or folder is gone."""
+    for p in ctx.library.list_projects():
+        if p.id == job.project_id:
+            if not p.path.is_dir():
+                raise PermanentJobError(f"the folder of project '{p.name}' is missing")
+            return p.path
+    raise PermanentJobError("the project of this job no longer exists")
+
+
+def derivative_path(folder: Path, kind: str, base: str) -> Path:
+    return folder / (THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR) / f"{base}.jpg"
+
+
+def remove_derivatives(folder: Path, base: str) -> None:
+    for kind in ("thumbnail", "preview"):
+        with contextlib.suppress(FileNotFoundError):
+            derivative_path(folder, kind, base).unlink()
