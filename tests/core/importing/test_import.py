@@ -1,0 +1,176 @@
+"""Import through the real task: analysis, checked copies, duplicates, keep flags, bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import select
+
+from photojobs.core.db.models import JobItem, Photo
+from photojobs.core.importing import COMPLETION, DUPLICATE, NEW, OTHER_PROJECT, REJECTED
+from photojobs.core.jobs.queries import get_task
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library, ProjectInfo
+from photojobs.core.photos import KeepDecision, photos_of, scan_project, set_keep
+from photojobs.core.project_import import analyse_for_project
+from tests.core.importing.conftest import DATA, run_jobs
+
+
+def start_import(lib: Library, project: ProjectInfo, paths: list[Path], policy: str = "skip"):
+    analysis = analyse_for_project(lib, project, paths)
+    to_copy = analysis.to_copy(policy)
+    task_id, _ = JobStore(lib.db, lib.config).start_task(
+        "upload_processing",
+        project_id=project.id,
+        payload={"on_duplicate": policy, "verdicts": {c.source: c.verdict for c in to_copy}},
+        items=[(c.source, None) for c in to_copy],
+    )
+    return analysis, task_id
+
+
+def digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes()).hexdigest()
+
+
+def photos_by_base(lib: Library, project: ProjectInfo):
+    with lib.db.read() as s:
+        return {p.base: p for p in photos_of(s, project.id)}
+
+
+def test_import_copies_groups_and_processes(library: Library, card: Path) -> None:
+    project = library.create_project("Card")
+    before = {p: digest(p) for p in card.rglob("*") if p.is_file()}
+    analysis, task_id = start_import(library, project, [card])
+    assert analysis.counts()[NEW] == 5
+    run_jobs(library)
+    task = get_task(library.db, task_id)
+    assert task is not None and task.status.value == "completed"
+    assert [j.type for j in task.jobs] == ["import_files", "upload_postprocess"]
+    photos = photos_by_base(library, project)
+    assert set(photos) == {"IMG_0001", "IMG_0002", "RAW_0009"}
+    assert photos["IMG_0002"].files == ("IMG_0002.DNG", "IMG_0002.JPG", "IMG_0002.xmp")
+    assert photos["RAW_0009"].raw_available and not photos["RAW_0009"].jpg_available
+    for p in photos.values():
+        assert (p.thumbnail_status, p.preview_status) == ("generated", "generated")
+        with Image.open(project.path / ".thumb" / f"{p.base}.jpg") as im:
+            assert max(im.size) <= library.config.get("processing.thumbnail.max_dim")
+    # sources untouched, copies identical, no temporary files left
+    assert {p: digest(p) for p in card.rglob("*") if p.is_file()} == before
+    assert digest(project.path / "IMG_0002.DNG") == digest(card / "DCIM/100CANON/IMG_0002.DNG")
+    assert not [p for p in project.path.iterdir() if ".importing-" in p.name]
+
+
+def test_metadata_for_raw_only_photo(library: Library, card: Path) -> None:
+    """RAW_0009 is RAWNONE_0001: a RAW-only, portrait (orientation 6) shot."""
+    project = library.create_project("Card")
+    start_import(library, project, [card])
+    run_jobs(library)
+    with library.db.read() as s:
+        raw = s.scalar(select(Photo).where(Photo.base == "RAW_0009"))
+        assert raw is not None
+        assert raw.camera_make and raw.date_taken and raw.date_source == "exif"
+        assert raw.height > raw.width
+    with Image.open(project.path / ".thumb" / "RAW_0009.jpg") as thumb:
+        assert thumb.height > thumb.width  # upright, like the metadata says
+
+
+def test_analysis_classes(library: Library, card: Path, tmp_path: Path) -> None:
+    project = library.create_project("Card")
+    other = library.create_project("Other day")
+    shutil.copyfile(DATA / "IMG_0005.JPG", other.path / "IMG_0005.JPG")
+    with library.db.write() as s:
+        scan_project(s, other.id, other.path)
+    shutil.copyfile(DATA / "IMG_0001.JPG", project.path / "IMG_0001.JPG")
+    shutil.copyfile(DATA / "IMG_0003.JPG", project.path / "IMG_0002.JPG")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copyfile(DATA / "IMG_0005.JPG", extra / "IMG_0005.JPG")
+    (extra / "notes.txt").write_text("not a photo")
+    (extra / "empty.JPG").write_bytes(b"")
+    (extra / "text.jpg").write_text("hello, I am not a JPEG")
+    analysis = analyse_for_project(library, project, [card, extra, tmp_path / "nowhere"])
+    verdicts = {c.name: (c.verdict, c.reason) for c in analysis.candidates}
+    assert verdicts["IMG_0001.JPG"][0] == DUPLICATE
+    assert verdicts["IMG_0002.DNG"][0] == COMPLETION
+    assert verdicts["IMG_0002.JPG"][0] == DUPLICATE
+    assert verdicts["IMG_0005.JPG"][0] == OTHER_PROJECT
+    assert verdicts["RAW_0009.DNG"][0] == NEW
+    assert verdicts["notes.txt"] == (REJECTED, "not a photo file type (.txt)")
+    assert verdicts["empty.JPG"] == (REJECTED, "the file is empty")
+    assert verdicts["text.jpg"][0] == REJECTED and "not really a JPG" in verdicts["text.jpg"][1]
+    assert verdicts["nowhere"] == (REJECTED, "no such file or folder")
+
+
+def test_duplicate_policies(library: Library, tmp_path: Path) -> None:
+    project = library.create_project("Dupes")
+    old = project.path / "IMG_0001.JPG"
+    shutil.copyfile(DATA / "IMG_0003.JPG", old)
+    old_digest = digest(old)
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    shutil.copyfile(DATA / "IMG_0001.JPG", incoming / "IMG_0001.JPG")
+
+    analysis, _ = start_import(library, project, [incoming], "skip")
+    assert analysis.to_copy("skip") == []
+    run_jobs(library)
+    assert digest(old) == old_digest
+
+    start_import(library, project, [incoming], "rename")
+    run_jobs(library)
+    assert digest(project.path / "IMG_0001-2.JPG") == digest(incoming / "IMG_0001.JPG")
+    assert digest(old) == old_digest
+
+    start_import(library, project, [incoming], "overwrite")
+    run_jobs(library)
+    assert digest(old) == digest(incoming / "IMG_0001.JPG")
+    trashed = list((project.path / ".trash").iterdir())
+    assert len(trashed) == 1 and digest(trashed[0]) == old_digest  # kept, not destroyed
+
+
+def test_reimport_and_regeneration_never_reset_decisions(library: Library, card: Path) -> None:
+    project = library.create_project("Card")
+    jpg_only = card / "DCIM/100CANON/IMG_0002.JPG"
+    start_import(library, project, [jpg_only, card / "DCIM/100CANON/IMG_0001.JPG"])
+    run_jobs(library)
+    with library.db.write() as s:
+        assert set_keep(s, project.id, ["IMG_0001"], KeepDecision.NONE) == []
+    # completion: the RAW of IMG_0002 arrives later; IMG_0001 is imported again
+    start_import(library, project, [card], "overwrite")
+    run_jobs(library)
+    store = JobStore(library.db, library.config)
+    store.start_task("generate_derivatives", project_id=project.id, payload={"force": True})
+    run_jobs(library)
+    photos = photos_by_base(library, project)
+    assert photos["IMG_0001"].keep_jpg is False  # the earlier decision stands
+    assert photos["IMG_0002"].keep_raw and photos["IMG_0002"].keep_jpg  # new format starts kept
+
+
+def test_bad_files_fail_alone(library: Library, tmp_path: Path) -> None:
+    project = library.create_project("Bad")
+    good = project.path / "GOOD.JPG"
+    shutil.copyfile(DATA / "IMG_0004.JPG", good)
+    data = (DATA / "IMG_0004.JPG").read_bytes()
+    (project.path / "CUT.JPG").write_bytes(data[: len(data) // 2])
+    (project.path / "BROKEN.DNG").write_bytes(b"II*\x00" + b"\x00" * 200)
+    (project.path / "HELLO.JPG").write_text("hello")
+    before = {p.name: digest(p) for p in project.path.iterdir() if p.is_file()}
+    store = JobStore(library.db, library.config)
+    with library.db.write() as s:
+        scan_project(s, project.id, project.path)
+    task_id, _ = store.start_task("generate_derivatives", project_id=project.id)
+    run_jobs(library)
+    task = get_task(library.db, task_id)
+    assert task is not None and task.status.value == "completed"
+    photos = photos_by_base(library, project)
+    assert photos["GOOD"].thumbnail_status == "generated"
+    for bad in ("CUT", "BROKEN", "HELLO"):
+        assert photos[bad].thumbnail_status == "failed", bad
+    with library.db.read() as s:
+        messages = {
+            i.key: i.message for i in s.scalars(select(JobItem).where(JobItem.status == "failed"))
+        }
+    assert all(m and m.split(":")[0].endswith((".JPG", ".DNG")) for m in messages.values())
+    assert {p.name: digest(p) for p in project.path.iterdir() if p.is_file()} == before
