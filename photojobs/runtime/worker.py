@@ -131,7 +131,7 @@ class WorkerLoop(QObject):
     def start_task(self, task_type: str, **kwargs: Any) -> str:
         task_id, created = self.store.start_task(task_type, **kwargs)
         if created:
-            self._announce_task(task_id)
+            self.announce_task(task_id)
             self.poke()
         return task_id
 
@@ -162,7 +162,7 @@ class WorkerLoop(QObject):
     def emit(self, event: Event) -> None:
         self.signals.relay(event)
 
-    def _announce_task(self, task_id: str) -> None:
+    def announce_task(self, task_id: str) -> None:
         task = get_task(self.library.db, task_id)
         if task is not None:
             for job in task.jobs:

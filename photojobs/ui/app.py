@@ -1,44 +1,112 @@
-"""The `photojobs` desktop entry point."""
+"""The `photojobs` desktop entry point: one instance, a qasync loop, the main window."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from photojobs import APP_NAME, __version__
-from photojobs.core.config import ConfigError
+from photojobs.core.config import ConfigError, load_config
 from photojobs.core.db import DatabaseError
-from photojobs.core.library import LibraryError, open_library
+from photojobs.core.library import LIBRARY_ENV, Library, LibraryError, default_library_path
+from photojobs.runtime.session import LibrarySession
+from photojobs.ui.errors import install_excepthook, setup_logging
+from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="photojobs")
-    parser.add_argument("--library", metavar="DIR")
-    parser.add_argument("--config", metavar="PATH")
+    parser = argparse.ArgumentParser(prog="photojobs", description="Cull and commit photo shoots.")
+    parser.add_argument("--library", metavar="DIR", help="library folder")
+    parser.add_argument("--config", metavar="PATH", help="configuration file")
+    parser.add_argument("--new-instance", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-scheduler", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_known_args(argv)[0]
+
+
+def choose_library(args: argparse.Namespace) -> Path | None:
+    """--library, PHOTOJOBS_LIBRARY, the last one used, or (first run) ask."""
+    import os
+
+    if args.library:
+        return Path(args.library)
+    if os.environ.get(LIBRARY_ENV):
+        return Path(os.environ[LIBRARY_ENV])
+    settings = QSettings()
+    if last := settings.value("library", "", str):
+        return Path(last)
+    default = default_library_path()
+    answer = QMessageBox.question(
+        None,
+        APP_NAME,
+        f"PhotoJobs keeps your shoots in a library folder.\n\nUse {default}?\n\n"
+        "Choose No to pick another folder.",
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+    )
+    if answer == QMessageBox.StandardButton.Cancel:
+        return None
+    if answer == QMessageBox.StandardButton.No:
+        folder = QFileDialog.getExistingDirectory(None, "Choose the library folder")
+        return Path(folder) if folder else None
+    return default
+
+
+def open_session(args: argparse.Namespace) -> LibrarySession | None:
+    try:
+        config = load_config(args.config)
+        root = choose_library(args)
+        if root is None:
+            return None
+        library = Library.open(root, config)
+    except (ConfigError, DatabaseError, LibraryError, OSError) as e:
+        QMessageBox.critical(None, APP_NAME, f"PhotoJobs cannot start:\n\n{e}")
+        return None
+    QSettings().setValue("library", str(library.root))
+    return LibrarySession(library)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    try:
-        lib = open_library(args.library, args.config)
-    except (ConfigError, DatabaseError, LibraryError, OSError) as e:
-        QMessageBox.critical(None, APP_NAME, f"PhotoJobs cannot start:\n\n{e}")
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    if not args.new_instance and ask_running_instance_to_show():
+        return 0
+    import qasync
+
+    from photojobs.ui.main_window import MainWindow
+
+    session = open_session(args)
+    if session is None:
         return 1
-    window = QMainWindow()
-    window.setWindowTitle(f"{APP_NAME} — {lib.root}")
-    window.setCentralWidget(QLabel(f"{len(lib.list_projects())} projects in {lib.root}"))
-    window.resize(1100, 700)
+    log_path = setup_logging(session.library.data_dir / "logs")
+    install_excepthook(log_path)
+    window = MainWindow(session)
+    window.restore_layout()
+    server = InstanceServer()
+    server.show_requested.connect(
+        lambda: (window.showNormal(), window.raise_(), window.activateWindow())
+    )
+    session.start(with_scheduler=not args.no_scheduler)
     window.show()
-    try:
-        return app.exec()
-    finally:
-        lib.close()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    session.stop()
+    server.close()
+    session.library.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""Keyboard culling: decisions bound to the keys in `keyboard_shortcuts`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from photojobs.core.photos import KeepDecision
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    name: str  # key in keyboard_shortcuts
+    label: str
+
+
+SHORTCUTS = (
+    Shortcut("keep_jpg_only", "Keep JPG only"),
+    Shortcut("keep_raw_and_jpg", "Keep RAW + JPG"),
+    Shortcut("keep_raw_only", "Keep RAW only"),
+    Shortcut("discard", "Discard (mark for deletion)"),
+    Shortcut("open_viewer", "Open the viewer"),
+    Shortcut("close_viewer", "Back to the grid"),
+    Shortcut("next_photo", "Next photo"),
+    Shortcut("previous_photo", "Previous photo"),
+    Shortcut("toggle_info", "Show or hide photo info"),
+    Shortcut("zoom_in", "Zoom in"),
+    Shortcut("zoom_out", "Zoom out"),
+    Shortcut("zoom_fit", "Fit to window"),
+    Shortcut("zoom_100", "Zoom to 100%"),
+    Shortcut("commit", "Commit pending deletions"),
+    Shortcut("revert", "Revert all decisions"),
+    Shortcut("import_photos", "Import photos"),
+    Shortcut("show_shortcuts", "Show these shortcuts"),
+)
+
+DECISIONS = {
+    "keep_jpg_only": KeepDecision.JPG_ONLY,
+    "keep_raw_and_jpg": KeepDecision.BOTH,
+    "keep_raw_only": KeepDecision.RAW_ONLY,
+    "discard": KeepDecision.NONE,
+}
+
+DECISION_WORDS = {
+    KeepDecision.JPG_ONLY: "Keep JPG only",
+    KeepDecision.BOTH: "Keep RAW + JPG",
+    KeepDecision.RAW_ONLY: "Keep RAW only",
+    KeepDecision.NONE: "Discard",
+}
+
+
+def make_action(
+    parent: QWidget, shortcut: Shortcut, keys: dict[str, str], slot: Callable[[], None]
+) -> QAction:
+    action = QAction(shortcut.label, parent)
+    key = keys.get(shortcut.name)
+    if key:
+        action.setShortcut(QKeySequence(key))
+    action.triggered.connect(slot)
+    parent.addAction(action)
+    return action
+
+
+def shortcut_rows(keys: dict[str, str]) -> list[tuple[str, str]]:
+    return [
+        (QKeySequence(keys[s.name]).toString(QKeySequence.SequenceFormat.NativeText), s.label)
+        for s in SHORTCUTS
+        if keys.get(s.name)
+    ]

@@ -1,0 +1,1 @@
+"""The photo grid: a virtualised list view over photo ids, painted by a delegate."""

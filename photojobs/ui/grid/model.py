@@ -1,0 +1,187 @@
+"""The grid's model: the ordered photo ids of one project, with row data read in pages.
+
+`data()` only looks up; a missing page is read on the next turn of the event loop and
+announced with `dataChanged`. Live changes insert, remove or update just the rows they touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+
+from photojobs.core.db import Database
+from photojobs.ui.grid.rows import PhotoFilter, PhotoRow, SortOrder, load_rows, photo_ids
+
+PAGE = 200
+
+PhotoIdRole = Qt.ItemDataRole.UserRole + 1
+PhotoRowRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PhotoGridModel(QAbstractListModel):
+    def __init__(self, db: Database, parent: Any = None):
+        super().__init__(parent)
+        self.db = db
+        self.project_id: str | None = None
+        self.filter = PhotoFilter.ALL
+        self.order = SortOrder.DATE
+        self._ids: list[int] = []
+        self._rows: dict[int, PhotoRow] = {}
+        self._wanted: set[int] = set()
+        self._page_timer = QTimer(self)
+        self._page_timer.setSingleShot(True)
+        self._page_timer.timeout.connect(self._load_wanted)
+
+    # -- Qt model API ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        photo_id = self._ids[index.row()]
+        if role == PhotoIdRole:
+            return photo_id
+        row = self._rows.get(photo_id)
+        if row is None:
+            self._want(index.row())
+            return None
+        if role == PhotoRowRole:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.base
+        if role == Qt.ItemDataRole.ToolTipRole:
+            decision = f" — {row.decision}" if row.decision else ""
+            return f"{row.base} ({row.formats}){decision}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- what to show --------------------------------------------------------------------------
+
+    def show_project(self, project_id: str | None) -> None:
+        self.beginResetModel()  # a different project is a different list
+        self.project_id = project_id
+        self._rows.clear()
+        self._ids = self._query_ids()
+        self.endResetModel()
+
+    def set_filter(self, f: PhotoFilter, order: SortOrder | None = None) -> None:
+        self.filter, self.order = f, order or self.order
+        self.refresh()
+
+    def photo_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, photo_id: int) -> int:
+        try:
+            return self._ids.index(photo_id)
+        except ValueError:
+            return -1
+
+    def photo(self, row: int) -> PhotoRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        photo_id = self._ids[row]
+        if photo_id not in self._rows:
+            self._rows.update(load_rows(self.db, [photo_id]))
+        return self._rows.get(photo_id)
+
+    # -- live updates ----------------------------------------------------------------------
+
+    def photos_changed(self, photo_ids: Iterable[int] = ()) -> None:
+        """Re-read the given photos (or all) and apply the difference row by row."""
+        changed = set(photo_ids)
+        if changed:
+            for pid in changed:
+                self._rows.pop(pid, None)
+        else:
+            self._rows.clear()
+        self.refresh(changed or None)
+
+    def refresh(self, changed: set[int] | None = None) -> None:
+        new_ids = self._query_ids()
+        if new_ids == self._ids:
+            self._announce(changed)
+            return
+        self._apply_difference(new_ids)
+        self._announce(changed)
+
+    def _announce(self, changed: set[int] | None) -> None:
+        if not self._ids:
+            return
+        if changed is None:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
+            return
+        for pid in changed:
+            row = self.row_of(pid)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _apply_difference(self, new_ids: list[int]) -> None:
+        keep = set(new_ids)
+        # removals, bottom-up in contiguous blocks
+        row = len(self._ids) - 1
+        while row >= 0:
+            if self._ids[row] in keep:
+                row -= 1
+                continue
+            end = row
+            while row >= 0 and self._ids[row] not in keep:
+                row -= 1
+            self.beginRemoveRows(QModelIndex(), row + 1, end)
+            del self._ids[row + 1 : end + 1]
+            self.endRemoveRows()
+        remaining = set(self._ids)
+        survivors = [i for i in new_ids if i in remaining]
+        if survivors != self._ids:  # an order change (e.g. dates arrived): move, keep selection
+            self.layoutAboutToBeChanged.emit()
+            old = {pid: r for r, pid in enumerate(self._ids)}
+            self._ids = survivors
+            moved_from = [self.index(old[pid]) for pid in survivors]
+            self.changePersistentIndexList(
+                moved_from, [self.index(r) for r in range(len(survivors))]
+            )
+            self.layoutChanged.emit()
+        # insertions, in contiguous blocks: self._ids[:r] == new_ids[:r] after each step
+        present, r = set(self._ids), 0
+        while r < len(new_ids):
+            if new_ids[r] in present:
+                r += 1
+                continue
+            start = r
+            while r < len(new_ids) and new_ids[r] not in present:
+                r += 1
+            self.beginInsertRows(QModelIndex(), start, r - 1)
+            self._ids[start:start] = new_ids[start:r]
+            self.endInsertRows()
+
+    def _query_ids(self) -> list[int]:
+        if self.project_id is None:
+            return []
+        return photo_ids(self.db, self.project_id, self.filter, self.order)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def _want(self, row: int) -> None:
+        self._wanted.add(row - row % PAGE)
+        if not self._page_timer.isActive():
+            self._page_timer.start(0)
+
+    def _load_wanted(self) -> None:
+        pages, self._wanted = sorted(self._wanted), set()
+        for start in pages:
+            ids = self._ids[start : start + PAGE]
+            if not ids:
+                continue
+            self._rows.update(load_rows(self.db, ids))
+            end = min(start + PAGE, len(self._ids)) - 1
+            self.dataChanged.emit(self.index(start), self.index(end))

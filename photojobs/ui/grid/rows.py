@@ -1,0 +1,109 @@
+"""Photo rows for the grid, read a page at a time; filters and sorts as SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, not_, select
+
+from photojobs.core.db import Database
+from photojobs.core.db.models import Photo
+from photojobs.core.photos import pending_clause
+
+
+class PhotoFilter(StrEnum):
+    ALL = "All photos"
+    PENDING = "Pending deletion"
+    KEPT = "Kept"
+    JPG_ONLY = "JPG only"
+    RAW_ONLY = "RAW only"
+    BOTH = "RAW + JPG"
+    MISSING_THUMBNAILS = "Missing thumbnails"
+
+
+class SortOrder(StrEnum):
+    DATE = "Date taken"
+    NAME = "Name"
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    id: int
+    base: str
+    jpg: bool
+    raw: bool
+    other: bool
+    keep_jpg: bool
+    keep_raw: bool
+    thumbnail_status: str
+    preview_status: str
+    date_taken: str | None
+
+    @property
+    def pending(self) -> bool:
+        return (self.jpg and not self.keep_jpg) or (self.raw and not self.keep_raw)
+
+    @property
+    def formats(self) -> str:
+        if self.jpg and self.raw:
+            return "RAW+JPG"
+        return "JPG" if self.jpg else "RAW" if self.raw else "Other" if self.other else "—"
+
+    @property
+    def decision(self) -> str:
+        """What the photographer decided, in words for the grid."""
+        keeps_jpg, keeps_raw = self.jpg and self.keep_jpg, self.raw and self.keep_raw
+        if not self.pending:
+            return ""
+        if keeps_jpg:
+            return "JPG only"
+        if keeps_raw:
+            return "RAW only"
+        return "Discard"
+
+
+def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
+    return {
+        PhotoFilter.ALL: None,
+        PhotoFilter.PENDING: pending_clause(),
+        PhotoFilter.KEPT: not_(pending_clause()),
+        PhotoFilter.JPG_ONLY: and_(Photo.jpg_available, ~Photo.raw_available),
+        PhotoFilter.RAW_ONLY: and_(Photo.raw_available, ~Photo.jpg_available),
+        PhotoFilter.BOTH: and_(Photo.jpg_available, Photo.raw_available),
+        PhotoFilter.MISSING_THUMBNAILS: Photo.thumbnail_status != "generated",
+    }[f]
+
+
+def photo_ids(db: Database, project_id: str, f: PhotoFilter, order: SortOrder) -> list[int]:
+    query = select(Photo.id).where(Photo.project_id == project_id)
+    clause = _filter_clause(f)
+    if clause is not None:
+        query = query.where(clause)
+    if order is SortOrder.DATE:
+        query = query.order_by(Photo.date_taken.is_(None), Photo.date_taken, Photo.base)
+    else:
+        query = query.order_by(Photo.base)
+    with db.read() as s:
+        return list(s.scalars(query))
+
+
+_COLUMNS = (
+    Photo.id,
+    Photo.base,
+    Photo.jpg_available,
+    Photo.raw_available,
+    Photo.other_available,
+    Photo.keep_jpg,
+    Photo.keep_raw,
+    Photo.thumbnail_status,
+    Photo.preview_status,
+    Photo.date_taken,
+)
+
+
+def load_rows(db: Database, ids: Sequence[int]) -> dict[int, PhotoRow]:
+    with db.read() as s:
+        rows = s.execute(select(*_COLUMNS).where(Photo.id.in_(list(ids)))).all()
+    return {r[0]: PhotoRow(*r) for r in rows}

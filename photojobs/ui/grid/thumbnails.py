@@ -1,0 +1,91 @@
+"""Thumbnails read and scaled off the GUI thread, cached as pixmaps by (photo, size, dpr).
+
+QImage may be made in any thread; only the QPixmap conversion happens on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+# Two threads: reading small JPEGs is disk-bound and each decode takes a few ms; more
+# threads would only compete with the image jobs for the two cores.
+LOADER_THREADS = 2
+CACHE_ITEMS = 2_000
+
+Key = tuple[int, int, float]  # photo id, box size in px, device pixel ratio
+
+
+class _Read(QRunnable):
+    def __init__(self, loader: ThumbnailLoader, key: Key, path: Path):
+        super().__init__()
+        self.loader, self.key, self.path = loader, key, path
+
+    def run(self) -> None:
+        reader = QImageReader(str(self.path))
+        reader.setAutoTransform(True)
+        box = int(self.key[1] * self.key[2])
+        size = reader.size()
+        if size.isValid() and max(size.width(), size.height()) > box:
+            reader.setScaledSize(size.scaled(QSize(box, box), Qt.AspectRatioMode.KeepAspectRatio))
+        image = reader.read()
+        self.loader._loaded.emit(self.key, image)
+
+
+class ThumbnailLoader(QObject):
+    thumbnail_ready = Signal(int)  # photo id
+    _loaded = Signal(object, QImage)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(LOADER_THREADS)
+        self._cache: OrderedDict[Key, QPixmap] = OrderedDict()
+        self._asked: set[Key] = set()
+        self._missing: set[Key] = set()
+        self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
+
+    def pixmap(self, photo_id: int, path: Path, size: int, dpr: float) -> QPixmap | None:
+        """The cached pixmap, or None after asking for it to be read (only once)."""
+        key = (photo_id, size, dpr)
+        pixmap = self._cache.get(key)
+        if pixmap is not None:
+            self._cache.move_to_end(key)
+            return pixmap
+        if key not in self._asked and key not in self._missing:
+            self._asked.add(key)
+            self.pool.start(_Read(self, key, path))
+        return None
+
+    def forget(self, photo_id: int) -> None:
+        """The photo's thumbnail changed on disk: read it again next time."""
+        for store in (self._cache, self._missing):
+            for key in [k for k in store if k[0] == photo_id]:
+                if isinstance(store, OrderedDict):
+                    del store[key]
+                else:
+                    store.discard(key)
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._missing.clear()
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone(5_000)
+
+    @Slot(object, QImage)
+    def _on_loaded(self, key: Key, image: QImage) -> None:
+        self._asked.discard(key)
+        if image.isNull():
+            self._missing.add(key)
+            return
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(key[2])
+        self._cache[key] = pixmap
+        while len(self._cache) > CACHE_ITEMS:
+            self._cache.popitem(last=False)
+        self.thumbnail_ready.emit(key[0])

@@ -1,0 +1,319 @@
+"""The main window: projects on the left, grid or viewer in the centre, commit bar, docks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photojobs import APP_NAME
+from photojobs.core.commits import NothingToCommit
+from photojobs.core.jobs.events import JobEvent, PhotosChanged, TaskEvent
+from photojobs.core.library import LibraryError, ProjectInfo
+from photojobs.core.photos import KeepDecision
+from photojobs.runtime.session import LibrarySession
+from photojobs.ui.commit_bar import CommitBar
+from photojobs.ui.culling import DECISION_WORDS, SHORTCUTS, make_action
+from photojobs.ui.empty_state import EmptyState
+from photojobs.ui.grid.panel import GridPanel
+from photojobs.ui.projects_panel import ProjectsPanel
+
+FINAL = ("completed", "failed", "canceled")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: LibrarySession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.config = session.library.config
+        self.project: ProjectInfo | None = None
+        self.commit_task: str | None = None
+        self.setWindowTitle(f"{APP_NAME} — {session.library.root}")
+        self.setObjectName("mainWindow")
+        self.projects = ProjectsPanel(session, self)
+        self.grid = GridPanel(session.library.db, int(self.config.get("ui.thumbnail_size")), self)
+        self.viewer: QWidget | None = None
+        self.empty = EmptyState(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.grid)
+        self.commit_bar = CommitBar(self)
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.commit_bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.projects)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 960])
+        self.setCentralWidget(self.splitter)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(150)
+        self._pending_timer.timeout.connect(self._refresh_after_change)
+        self._changed_ids: set[int] = set()
+        self._build_actions()
+        self._connect()
+        self.projects.refresh(select=QSettings().value("last_project", None, str))
+        self._update_running()
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        keys = dict(self.config.get("keyboard_shortcuts"))
+        slots = {
+            "keep_jpg_only": lambda: self.decide(KeepDecision.JPG_ONLY),
+            "keep_raw_and_jpg": lambda: self.decide(KeepDecision.BOTH),
+            "keep_raw_only": lambda: self.decide(KeepDecision.RAW_ONLY),
+            "discard": lambda: self.decide(KeepDecision.NONE),
+            "open_viewer": self.open_viewer,
+            "close_viewer": self.close_viewer,
+            "next_photo": lambda: self.step(1),
+            "previous_photo": lambda: self.step(-1),
+            "toggle_info": lambda: self._viewer_call("toggle_info"),
+            "zoom_in": lambda: self._viewer_call("zoom_in"),
+            "zoom_out": lambda: self._viewer_call("zoom_out"),
+            "zoom_fit": lambda: self._viewer_call("zoom_fit"),
+            "zoom_100": lambda: self._viewer_call("zoom_100"),
+            "commit": self.commit,
+            "revert": self.revert,
+            "import_photos": self.import_files,
+            "show_shortcuts": self.show_shortcuts,
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        for s in SHORTCUTS:
+            self.actions_by_name[s.name] = make_action(self, s, keys, slots[s.name])
+        # arrows belong to the grid's own navigation; in the viewer they step
+        for name in ("next_photo", "previous_photo", "open_viewer"):
+            self.actions_by_name[name].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.projects.new_action)
+        file_menu.addAction(self.actions_by_name["import_photos"])
+        self.import_folder_action = file_menu.addAction("Import folder…", self.import_folder)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        cull = menu.addMenu("&Cull")
+        for name in ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard"):
+            cull.addAction(self.actions_by_name[name])
+        cull.addSeparator()
+        cull.addAction(self.actions_by_name["revert"])
+        cull.addAction(self.actions_by_name["commit"])
+        view = menu.addMenu("&View")
+        for name in ("open_viewer", "close_viewer", "toggle_info", "zoom_fit", "zoom_100"):
+            view.addAction(self.actions_by_name[name])
+        self.view_menu = view
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.actions_by_name["show_shortcuts"])
+
+    def _connect(self) -> None:
+        self.projects.project_selected.connect(self.show_project)
+        self.grid.photo_activated.connect(lambda _row: self.open_viewer())
+        self.commit_bar.commit_clicked.connect(self.commit)
+        self.commit_bar.revert_clicked.connect(self.revert)
+        signals = self.session.signals
+        signals.photos_changed.connect(self._photos_changed)
+        signals.task_changed.connect(self._task_changed)
+        signals.job_changed.connect(self._job_changed)
+        self.session.projects_changed.connect(self.projects.refresh)
+        self.empty.create_clicked.connect(self.projects.create)
+        self.empty.import_clicked.connect(self.import_files)
+
+    # -- projects and photos -------------------------------------------------------------------
+
+    def show_project(self, project: ProjectInfo | None) -> None:
+        self.project = project
+        folder = project.path if project else None
+        self.grid.show_project(project.id if project else None, folder)
+        if project is not None:
+            QSettings().setValue("last_project", project.id)
+        self.close_viewer()
+        self._refresh_pending()
+
+    def _show_centre(self) -> None:
+        has_photos = self.project is not None and self.grid.model.rowCount() > 0
+        filtered = self.grid.filter_box.currentIndex() != 0
+        if self.viewer is not None and self.stack.currentWidget() is self.viewer:
+            return
+        self.stack.setCurrentWidget(self.grid if has_photos or filtered else self.empty)
+        self.empty.show_for(self.project)
+
+    def decide(self, decision: KeepDecision) -> None:
+        if self.project is None:
+            return
+        photos = self._target_photos()
+        if not photos:
+            return
+        errors = self.session.decide(self.project.id, [p.base for p in photos], decision)
+        refused = {e.split(":")[0] for e in errors}
+        done = [p.base for p in photos if p.base not in refused]
+        if done:
+            who = done[0] if len(done) == 1 else f"{len(done)} photos"
+            self.toast(f"{DECISION_WORDS[decision]}: {who}", "info")
+        if errors:
+            self.toast("; ".join(errors), "warning")
+
+    def _target_photos(self) -> list:
+        if self.viewer is not None and self.stack.currentWidget() is self.viewer:
+            photo = self.grid.model.photo(self.grid.current_row())
+            return [photo] if photo else []
+        return self.grid.selected_photos()
+
+    def _photos_changed(self, event: PhotosChanged) -> None:
+        if self.project is None or event.project_id != self.project.id:
+            self.projects.refresh()
+            return
+        self._changed_ids |= set(event.photo_ids) if event.photo_ids else {-1}
+        if not self._pending_timer.isActive():
+            self._pending_timer.start()
+
+    def _refresh_after_change(self) -> None:
+        """Batched: a burst of item events becomes one pass over the changed rows."""
+        ids, self._changed_ids = self._changed_ids, set()
+        for pid in ids:
+            self.grid.loader.forget(pid)
+        self.grid.model.photos_changed(() if -1 in ids else ids)
+        self._refresh_pending()
+        self.projects.refresh()
+        if self.viewer is not None:
+            self._viewer_call("refresh")
+
+    def _refresh_pending(self) -> None:
+        self._show_centre()
+        if self.project is None:
+            self.commit_bar.show_counts(self.session.pending(""))
+            return
+        self.commit_bar.show_counts(self.session.pending(self.project.id))
+
+    # -- commit and revert ---------------------------------------------------------------------
+
+    def commit(self) -> None:
+        if self.project is None or self.commit_bar.running:
+            return
+        counts = self.session.pending(self.project.id)
+        if counts.photos == 0:
+            self.toast("Nothing to commit: no deletions are pending.", "info")
+            return
+        days = self.config.get("maintenance.trash_retention_days")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Commit changes")
+        box.setText(f"Move the files of {counts.photos} photo(s) you did not keep to the trash?")
+        box.setInformativeText(
+            f"{counts.jpg} JPG and {counts.raw} RAW file(s) (with their sidecars) go to the "
+            f"project's trash, where they stay restorable for {days} days."
+        )
+        commit_button = box.addButton(
+            f"Commit ({counts.photos})", QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(commit_button)
+        self.commit_dialog = box
+        box.exec()
+        if box.clickedButton() is not commit_button:
+            return
+        try:
+            started = self.session.commit(self.project)
+        except NothingToCommit as e:
+            self.toast(str(e), "info")
+            return
+        self.commit_task = started.task_id
+        self.commit_bar.show_running(True, 0, counts.photos)
+
+    def revert(self) -> None:
+        if self.project is None:
+            return
+        n = self.session.revert(self.project.id)
+        if n:
+            self.toast(f"Reverted {n} decision(s): everything is kept again.", "info")
+
+    def _task_changed(self, event: TaskEvent) -> None:
+        self._update_running()
+        if event.task_id == self.commit_task and event.status in FINAL:
+            self.commit_task = None
+            self.commit_bar.show_running(False)
+            self._refresh_pending()
+
+    def _job_changed(self, event: JobEvent) -> None:
+        if event.task_id == self.commit_task and event.job_type == "file_removal":
+            self.commit_bar.show_running(True, event.progress_done, event.progress_total)
+        if event.status in FINAL or event.status == "running":
+            self._update_running()
+
+    def _update_running(self) -> None:
+        from photojobs.core.jobs.queries import list_tasks
+
+        tasks = list_tasks(self.session.library.db, self.config, active_only=True)
+        n = len(tasks)
+        self.status_label.setText(f"{n} task{'s' if n != 1 else ''} running" if n else "Idle")
+
+    # -- viewer, import, extras (filled in by their own modules) -----------------------------
+
+    def open_viewer(self) -> None:
+        pass
+
+    def close_viewer(self) -> None:
+        self._show_centre()
+
+    def step(self, delta: int) -> None:
+        row = self.grid.current_row() + delta
+        self.grid.select_row(max(0, min(row, self.grid.model.rowCount() - 1)))
+
+    def _viewer_call(self, name: str) -> None:
+        if self.viewer is not None:
+            getattr(self.viewer, name)()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import photos")
+        self.start_import([Path(p) for p in paths])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of photos")
+        if folder:
+            self.start_import([Path(folder)])
+
+    def start_import(self, paths: list[Path]) -> None:
+        pass
+
+    def show_shortcuts(self) -> None:
+        pass
+
+    def toast(self, text: str, kind: str = "info") -> None:
+        self.statusBar().showMessage(text, 4000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("splitter", self.splitter.saveState())
+        self.grid.loader.shutdown()
+        super().closeEvent(event)
+
+    def restore_layout(self) -> None:
+        settings = QSettings()
+        if geometry := settings.value("geometry"):
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        if state := settings.value("state"):
+            self.restoreState(state)  # type: ignore[arg-type]
+        if splitter := settings.value("splitter"):
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+
+
+__all__ = ["LibraryError", "MainWindow"]

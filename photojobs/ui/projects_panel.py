@@ -1,0 +1,149 @@
+"""The projects list: names with photo and pending counts; create, rename, delete, open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QInputDialog, QListView, QMenu, QMessageBox, QVBoxLayout, QWidget
+
+from photojobs.core.library import LibraryError, ProjectInfo
+from photojobs.runtime.session import LibrarySession
+
+ProjectIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ProjectsModel(QAbstractListModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.projects: list[ProjectInfo] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.projects)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.projects):
+            return None
+        p = self.projects[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            pending = f" · {p.pending_count} pending" if p.pending_count else ""
+            return f"{p.name}\n{p.photo_count} photos{pending}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return p.manifest_error or str(p.path)
+        if role == ProjectIdRole:
+            return p.id
+        return None
+
+    def update(self, projects: list[ProjectInfo]) -> None:
+        """Counts change in place; a changed list of projects is applied row by row."""
+        if [p.id for p in projects] == [p.id for p in self.projects]:
+            self.projects = projects
+            if projects:
+                self.dataChanged.emit(self.index(0), self.index(len(projects) - 1))
+            return
+        self.beginResetModel()  # the list itself changed (rare: create, rename, delete)
+        self.projects = projects
+        self.endResetModel()
+
+    def row_of(self, project_id: str | None) -> int:
+        return next((i for i, p in enumerate(self.projects) if p.id == project_id), -1)
+
+
+class ProjectsPanel(QWidget):
+    project_selected = Signal(object)  # ProjectInfo | None
+
+    def __init__(self, session: LibrarySession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.model = ProjectsModel(self)
+        self.view = QListView(self)
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Projects")
+        self.view.setStyleSheet("QListView::item { padding: 6px 8px; }")
+        self.view.setSpacing(1)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.new_action = QAction("New project…", self)
+        self.new_action.triggered.connect(self.create)
+        self.rename_action = QAction("Rename…", self)
+        self.rename_action.triggered.connect(self.rename)
+        self.delete_action = QAction("Delete…", self)
+        self.delete_action.triggered.connect(self.delete)
+        self.open_action = QAction("Show in file manager", self)
+        self.open_action.triggered.connect(self.open_folder)
+
+    def refresh(self, select: str | None = None) -> None:
+        current = select or (self.current().id if self.current() else None)
+        self.model.update(self.session.projects())
+        row = self.model.row_of(current)
+        if row < 0 and self.model.projects:
+            row = 0
+        if row >= 0 and self.view.currentIndex().row() != row:
+            self.view.setCurrentIndex(self.model.index(row))
+        elif row < 0:
+            self.project_selected.emit(None)
+
+    def current(self) -> ProjectInfo | None:
+        row = self.view.currentIndex().row()
+        return self.model.projects[row] if 0 <= row < len(self.model.projects) else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row()
+        self.project_selected.emit(self.model.projects[row] if row >= 0 else None)
+
+    def _menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.new_action)
+        if self.current():
+            for action in (self.rename_action, self.open_action, self.delete_action):
+                menu.addAction(action)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def create(self) -> None:
+        name, ok = QInputDialog.getText(self, "New project", "Name of the shoot:")
+        if ok and name.strip():
+            self._try(lambda: self.refresh(select=self.session.create_project(name).id))
+
+    def rename(self) -> None:
+        project = self.current()
+        if project is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename project", "New name:", text=project.name)
+        if ok and name.strip() and name != project.name:
+            self._try(lambda: self.refresh(select=self.session.rename_project(project.id, name).id))
+
+    def delete(self) -> None:
+        project = self.current()
+        if project is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete project",
+            f"Delete “{project.name}”?\n\nIts folder, with every photo in it, moves to the "
+            "library's trash (.photojobs/trash). Nothing is destroyed.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._try(lambda: (self.session.delete_project(project.id), self.refresh()))
+
+    def open_folder(self) -> None:
+        project = self.current()
+        if project is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(project.path)))
+
+    def _try(self, action: Any) -> None:
+        try:
+            action()
+        except (LibraryError, OSError) as e:
+            QMessageBox.warning(self, "Projects", str(e))
