@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)
-        self._pending_timer.setInterval(150)
+        self._pending_timer.setInterval(40)  # batches bursts of job events; keys feel instant
         self._pending_timer.timeout.connect(self._refresh_after_change)
         self._changed_ids: set[int] = set()
         self._build_actions()
