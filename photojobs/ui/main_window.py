@@ -68,6 +68,11 @@ class MainWindow(QMainWindow):
         self._pending_timer.setInterval(40)  # batches bursts of job events; keys feel instant
         self._pending_timer.timeout.connect(self._refresh_after_change)
         self._changed_ids: set[int] = set()
+        # Counts in the status bar and the projects list need not follow every event.
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(300)
+        self._status_timer.timeout.connect(self._update_status)
         self._build_actions()
         self._connect()
         self.projects.refresh(select=QSettings().value("last_project", None, str))
@@ -177,21 +182,22 @@ class MainWindow(QMainWindow):
         return self.grid.selected_photos()
 
     def _photos_changed(self, event: PhotosChanged) -> None:
-        if self.project is None or event.project_id != self.project.id:
-            self.projects.refresh()
-            return
-        self._changed_ids |= set(event.photo_ids) if event.photo_ids else {-1}
+        """Collected and applied together on a short timer, so a burst of events from the
+        workers costs one pass over the changed rows."""
+        if self.project is not None and event.project_id == self.project.id:
+            self._changed_ids |= set(event.photo_ids) if event.photo_ids else {-1}
         if not self._pending_timer.isActive():
             self._pending_timer.start()
 
     def _refresh_after_change(self) -> None:
         """Batched: a burst of item events becomes one pass over the changed rows."""
         ids, self._changed_ids = self._changed_ids, set()
-        for pid in ids:
-            self.grid.loader.forget(pid)
-        self.grid.model.photos_changed(() if -1 in ids else ids)
-        self._refresh_pending()
-        self.projects.refresh()
+        if ids:
+            for pid in ids:
+                self.grid.loader.forget(pid)
+            self.grid.model.photos_changed(() if -1 in ids else ids)
+            self._refresh_pending()
+        self._schedule_status()
         if self.viewer is not None:
             self._viewer_call("refresh")
 
@@ -245,7 +251,7 @@ class MainWindow(QMainWindow):
             self.toast(f"Reverted {n} decision(s): everything is kept again.", "info")
 
     def _task_changed(self, event: TaskEvent) -> None:
-        self._update_running()
+        self._schedule_status()
         if event.task_id == self.commit_task and event.status in FINAL:
             self.commit_task = None
             self.commit_bar.show_running(False)
@@ -255,7 +261,15 @@ class MainWindow(QMainWindow):
         if event.task_id == self.commit_task and event.job_type == "file_removal":
             self.commit_bar.show_running(True, event.progress_done, event.progress_total)
         if event.status in FINAL or event.status == "running":
-            self._update_running()
+            self._schedule_status()
+
+    def _schedule_status(self) -> None:
+        if not self._status_timer.isActive():
+            self._status_timer.start()
+
+    def _update_status(self) -> None:
+        self.projects.refresh()
+        self._update_running()
 
     def _update_running(self) -> None:
         from photojobs.core.jobs.queries import list_tasks
