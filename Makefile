@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-queue bench-imaging clean
+.PHONY: run test lint bench bench-queue bench-imaging bench-gui screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ bench-imaging: $(STAMP)
 
 bench-queue: $(STAMP)
 	$(BIN)/python benchmarks/bench_queue.py
+
+bench-gui: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/images
 
 clean:
 	rm -rf $(VENV) .bench build dist

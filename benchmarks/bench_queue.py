@@ -15,15 +15,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QTimer
 
-from photojobs.core.config import load_config  # noqa: E402
-from photojobs.core.handlers import default_registry  # noqa: E402
-from photojobs.core.jobs.context import JobContext  # noqa: E402
-from photojobs.core.jobs.model import JobRecord  # noqa: E402
-from photojobs.core.jobs.store import JobStore  # noqa: E402
-from photojobs.core.library import Library  # noqa: E402
-from photojobs.runtime.worker import WorkerLoop  # noqa: E402
+from photojobs.core.config import load_config
+from photojobs.core.handlers import default_registry
+from photojobs.core.jobs.context import JobContext
+from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library
+from photojobs.runtime.worker import WorkerLoop
 
 
 def run_until_idle(lib: Library, registry=None) -> float:
