@@ -46,6 +46,7 @@ class WorkerLoop(QObject):
     idle = Signal()
     paused_changed = Signal(bool)
     _slot_finished = Signal(str)
+    _job_finished = Signal()
 
     def __init__(
         self,
@@ -76,6 +77,8 @@ class WorkerLoop(QObject):
         self._poll.setInterval(int(cfg.get("pipeline.poll_ms")))
         self._poll.timeout.connect(self.poke)
         self._slot_finished.connect(self._on_slot_finished)
+        # A finished job may free its project for jobs another lane could not take yet.
+        self._job_finished.connect(self.poke)
 
     # -- control ---------------------------------------------------------------------------
 
@@ -165,8 +168,7 @@ class WorkerLoop(QObject):
     def announce_task(self, task_id: str) -> None:
         task = get_task(self.library.db, task_id)
         if task is not None:
-            for job in task.jobs:
-                announce_jobs(self.store, self.emit, [job])
+            announce_jobs(self.store, self.emit, list(task.jobs))
 
     # -- the slots (pool threads) -----------------------------------------------------------
 
@@ -178,6 +180,7 @@ class WorkerLoop(QObject):
                 if job is None:
                     break
                 self._run(job)
+                self._job_finished.emit()
         except Exception:
             log.exception("worker slot stopped on an error")
         finally:
