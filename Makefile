@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-queue bench-imaging bench-gui screenshots clean
+.PHONY: run test lint bench bench-queue bench-imaging bench-gui screenshots clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,26 @@ bench-gui: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/images
+
+# Packaging (not part of `make test`): the PyInstaller folder dist/PhotoJobs, then the .deb.
+PACKAGE_STAMP := $(VENV)/.installed-package
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	rm -rf build/icons build/stripped dist/PhotoJobs dist/photojobs_*.deb
+	$(BIN)/python packaging/make_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/photojobs.spec
+	QT_QPA_PLATFORM=offscreen dist/PhotoJobs/PhotoJobs --self-test
+	packaging/linux/build_deb.sh
+	du -sh dist/PhotoJobs dist/photojobs_*.deb
+
+# Installs the built .deb on this machine (root), runs the installed self-test, removes it.
+package-test:
+	packaging/linux/test_deb.sh
 
 clean:
 	rm -rf $(VENV) .bench build dist
