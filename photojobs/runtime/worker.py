@@ -190,6 +190,8 @@ class WorkerLoop(QObject):
         announce_jobs(self.store, self.emit, [job])
         ctx = JobContext(self.library, self.store, job, self.emit)
         self.heartbeat.register(ctx)
+        if self._stopping.is_set():  # claimed as stop() began: it may not have seen this job
+            ctx.request_stop()
         try:
             run_job(ctx, self.registry, self.worker_id)
         finally:

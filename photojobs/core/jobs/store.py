@@ -517,6 +517,7 @@ class JobStore:
 
 def _finish(row: Job, status: JobStatus, now: float, error: str | None) -> None:
     row.status, row.finished_at, row.heartbeat_at = status.value, now, None
+    row.worker_id = None  # held by no one: worker_id is set exactly while running
     row.error = error
 
 
