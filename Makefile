@@ -34,9 +34,11 @@ bench-queue: $(STAMP)
 
 bench-gui: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui_processes.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/images
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_processes.py docs/images
 
 # Packaging (not part of `make test`): the PyInstaller folder dist/PhotoJobs, then the .deb.
 PACKAGE_STAMP := $(VENV)/.installed-package

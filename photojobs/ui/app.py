@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from photojobs import APP_NAME, __version__
 from photojobs.core.config import ConfigError, load_config
 from photojobs.core.db import DatabaseError
 from photojobs.core.library import LIBRARY_ENV, Library, LibraryError, default_library_path
+from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.errors import install_excepthook, setup_logging
 from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
@@ -25,6 +28,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--config", metavar="PATH", help="configuration file")
     parser.add_argument("--new-instance", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-scheduler", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test", action="store_true", help="check this installation, exit")
+    parser.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_known_args(argv)[0]
 
@@ -74,15 +79,23 @@ def open_session(args: argparse.Namespace) -> LibrarySession | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from photojobs.selftest import run_self_test
+
+        return run_self_test()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("photojobs")
+    with contextlib.suppress(FileNotFoundError):
+        app.setWindowIcon(QIcon(str(app_icon_path())))
     if not args.new_instance and ask_running_instance_to_show():
         return 0
     import qasync
 
     from photojobs.ui.main_window import MainWindow
+    from photojobs.ui.tray import install_tray
 
     session = open_session(args)
     if session is None:
@@ -91,12 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook(log_path)
     window = MainWindow(session)
     window.restore_layout()
+    install_tray(window, window.processes, session.loop)  # parented to the window
     server = InstanceServer()
     server.show_requested.connect(
         lambda: (window.showNormal(), window.raise_(), window.activateWindow())
     )
     session.start(with_scheduler=not args.no_scheduler)
     window.show()
+    if args.quit_after_first_paint:
+        from photojobs.startup_probe import quit_after_first_paint
+
+        quit_after_first_paint(window)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -24,10 +24,17 @@ from photojobs.core.library import LibraryError, ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.commit_bar import CommitBar
-from photojobs.ui.culling import DECISION_WORDS, SHORTCUTS, make_action
+from photojobs.ui.culling import DECISION_WORDS, DECISIONS, SHORTCUTS, make_action
 from photojobs.ui.empty_state import EmptyState
 from photojobs.ui.grid.panel import GridPanel
+from photojobs.ui.import_dialog import Importer, dropped_paths
+from photojobs.ui.processes import install_processes
 from photojobs.ui.projects_panel import ProjectsPanel
+from photojobs.ui.settings_dialog import SettingsDialog
+from photojobs.ui.shortcuts_overlay import ShortcutsOverlay
+from photojobs.ui.toasts import ToastStack
+from photojobs.ui.trash_dialog import TrashDialog
+from photojobs.ui.viewer import ViewerPanel
 
 FINAL = ("completed", "failed", "canceled")
 
@@ -43,11 +50,14 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.projects = ProjectsPanel(session, self)
         self.grid = GridPanel(session.library.db, int(self.config.get("ui.thumbnail_size")), self)
-        self.viewer: QWidget | None = None
+        self.viewer = ViewerPanel(session.library.db, self.grid.model, self)
+        self.importer = Importer(session, self)
+        self.setAcceptDrops(True)  # files and folders dropped on the window are imported
         self.empty = EmptyState(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.viewer)
         self.commit_bar = CommitBar(self)
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -75,6 +85,7 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self._build_actions()
         self._connect()
+        self.processes = install_processes(self, session)  # dock, toasts on task ends
         self.projects.refresh(select=QSettings().value("last_project", None, str))
         self._update_running()
 
@@ -112,6 +123,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.projects.new_action)
         file_menu.addAction(self.actions_by_name["import_photos"])
         self.import_folder_action = file_menu.addAction("Import folder…", self.import_folder)
+        self.trash_action = file_menu.addAction("Trash…", self.show_trash)
+        file_menu.addSeparator()
+        self.settings_action = file_menu.addAction("Settings…", self.show_settings)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -131,6 +146,17 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.projects.project_selected.connect(self.show_project)
         self.grid.photo_activated.connect(lambda _row: self.open_viewer())
+        self.viewer.decision_requested.connect(self.decide)
+        self.viewer.step_requested.connect(self.step)
+        self.viewer.close_requested.connect(self.close_viewer)
+        self.viewer.row_changed.connect(self.grid.select_row)
+        for name in ("next_photo", "previous_photo"):  # the arrows step while the photo has focus
+            self.viewer.canvas.addAction(self.actions_by_name[name])
+        native = QKeySequence.SequenceFormat.NativeText
+        self.viewer.show_key_hints(
+            {d: self.actions_by_name[n].shortcut().toString(native) for n, d in DECISIONS.items()}
+        )
+        self.importer.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.commit_bar.commit_clicked.connect(self.commit)
         self.commit_bar.revert_clicked.connect(self.revert)
         signals = self.session.signals
@@ -195,6 +221,7 @@ class MainWindow(QMainWindow):
         if ids:
             for pid in ids:
                 self.grid.loader.forget(pid)
+                self.viewer.cache.forget(pid)  # a new preview is read when next shown
             self.grid.model.photos_changed(() if -1 in ids else ids)
             self._refresh_pending()
         self._schedule_status()
@@ -280,18 +307,34 @@ class MainWindow(QMainWindow):
 
     # -- viewer, import, extras (filled in by their own modules) -----------------------------
 
+    def in_viewer(self) -> bool:
+        return self.stack.currentWidget() is self.viewer
+
     def open_viewer(self) -> None:
-        pass
+        row = self.grid.current_row()
+        if self.project is None or row < 0:
+            return
+        self.viewer.show_row(row, self.project.path)
+        self.stack.setCurrentWidget(self.viewer)
+        self.viewer.canvas.setFocus()
 
     def close_viewer(self) -> None:
+        was_open = self.in_viewer()
+        if was_open:
+            self.stack.setCurrentWidget(self.grid)
         self._show_centre()
+        if was_open:
+            self.grid.view.scrollTo(self.grid.view.currentIndex())  # the selection is kept
+            self.grid.view.setFocus()
 
     def step(self, delta: int) -> None:
-        row = self.grid.current_row() + delta
-        self.grid.select_row(max(0, min(row, self.grid.model.rowCount() - 1)))
+        row = max(0, min(self.grid.current_row() + delta, self.grid.model.rowCount() - 1))
+        self.grid.select_row(row)
+        if self.in_viewer() and self.project is not None:
+            self.viewer.show_row(row, self.project.path)
 
     def _viewer_call(self, name: str) -> None:
-        if self.viewer is not None:
+        if self.in_viewer():
             getattr(self.viewer, name)()
 
     def import_files(self) -> None:
@@ -303,14 +346,61 @@ class MainWindow(QMainWindow):
         if folder:
             self.start_import([Path(folder)])
 
-    def start_import(self, paths: list[Path]) -> None:
-        pass
+    def start_import(self, paths: list[Path], project: ProjectInfo | None = None) -> None:
+        """Analyse off the GUI thread, then show the import dialog (import_dialog.py)."""
+        project = project or self.project
+        if not paths:
+            return
+        if project is None:
+            QMessageBox.information(
+                self, "Import photos", "Create a project for this shoot first, then import."
+            )
+            return
+        self.importer.start(project, paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Onto a project in the list: into that project; anywhere else: the one shown."""
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            return
+        event.acceptProposedAction()
+        view = self.projects.view
+        where = view.viewport().mapFrom(self, event.position().toPoint())
+        row = view.indexAt(where).row() if view.viewport().rect().contains(where) else -1
+        projects = self.projects.model.projects
+        self.start_import(paths, projects[row] if 0 <= row < len(projects) else None)
+
+    def show_trash(self) -> None:
+        if self.project is None:
+            self.toast("Choose a project to see its trash.", "info")
+            return
+        self.trash_dialog = TrashDialog(self.session, self.project, self)
+        self.trash_dialog.open()
+
+    def show_settings(self) -> None:
+        self.settings_dialog = SettingsDialog(self.config, self.session.library.root, self)
+        self.settings_dialog.saved.connect(self._settings_saved)
+        self.settings_dialog.open()
+
+    def _settings_saved(self, config: object) -> None:
+        """Sizes, workers and retention apply to the next jobs; the loop reads them live."""
+        self.config = self.session.library.config = config  # type: ignore[assignment]
+        self.toast("Settings saved.", "info")
 
     def show_shortcuts(self) -> None:
-        pass
+        self.shortcuts_overlay = ShortcutsOverlay(dict(self.config.get("keyboard_shortcuts")), self)
+        self.shortcuts_overlay.open()
 
     def toast(self, text: str, kind: str = "info") -> None:
-        self.statusBar().showMessage(text, 4000)
+        ToastStack.of(self).show(text, kind)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
@@ -318,6 +408,7 @@ class MainWindow(QMainWindow):
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
         self.grid.loader.shutdown()
+        self.viewer.shutdown()
         super().closeEvent(event)
 
     def restore_layout(self) -> None:

@@ -100,7 +100,9 @@ def test_refused_decision_names_the_photo(qtbot, window: MainWindow) -> None:
     assert any(base in m and "no RAW" in m for m in messages)
 
 
-def test_commit_through_the_dialog_empties_the_bar(qtbot, window: MainWindow, library: Library) -> None:
+def test_commit_through_the_dialog_empties_the_bar(
+    qtbot, window: MainWindow, library: Library
+) -> None:
     session = window.session
     session.start(with_scheduler=False)
     select_rows(window, 0, 1)
@@ -135,9 +137,15 @@ def test_filters(qtbot, window: MainWindow) -> None:
     panel = window.grid
     select_rows(window, 0)
     window.decide(KeepDecision.NONE)
-    expected = {PhotoFilter.ALL: 6, PhotoFilter.PENDING: 1, PhotoFilter.KEPT: 5,
-                PhotoFilter.JPG_ONLY: 2, PhotoFilter.RAW_ONLY: 0, PhotoFilter.BOTH: 4,
-                PhotoFilter.MISSING_THUMBNAILS: 6}
+    expected = {
+        PhotoFilter.ALL: 6,
+        PhotoFilter.PENDING: 1,
+        PhotoFilter.KEPT: 5,
+        PhotoFilter.JPG_ONLY: 2,
+        PhotoFilter.RAW_ONLY: 0,
+        PhotoFilter.BOTH: 4,
+        PhotoFilter.MISSING_THUMBNAILS: 6,
+    }
     for f, n in expected.items():
         panel.filter_box.setCurrentIndex(list(PhotoFilter).index(f))
         assert panel.model.rowCount() == n, f

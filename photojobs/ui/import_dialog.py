@@ -1,0 +1,271 @@
+"""Import: look at the files off the GUI thread, show what would happen, then copy.
+
+The analysis runs in an executor of the qasync loop and the flow awaits it; without a
+running loop (tests, scripts) the same coroutine runs to the end at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photojobs.core.importing import (
+    COMPLETION,
+    DUPLICATE,
+    NEW,
+    OTHER_PROJECT,
+    REJECTED,
+    Candidate,
+    ImportAnalysis,
+)
+from photojobs.core.library import LibraryError, ProjectInfo
+from photojobs.core.project_import import analyse_for_project
+from photojobs.runtime.session import LibrarySession
+
+T = TypeVar("T")
+
+VERDICTS = (  # verdict, heading, what it means for the photographer, shown open
+    (NEW, "New", "new photos for this project", False),
+    (COMPLETION, "Completions", "add a missing JPG, RAW or sidecar to photos already here", False),
+    (DUPLICATE, "Duplicates", "already in this project under the same name", True),
+    (OTHER_PROJECT, "In other projects", "also in another project (imported anyway)", True),
+    (REJECTED, "Rejected", "not imported", True),
+)
+HINT_STYLE = "color: #707070;"
+POLICIES = (
+    ("skip", "Skip them: keep the files already in the project"),
+    ("overwrite", "Replace them: the old files go to the project's trash"),
+    ("rename", "Keep both: the new files are renamed (IMG_0001-2.JPG)"),
+)
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    """The local files and folders in a drag, in the order given."""
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
+async def in_background(work: Callable[..., T], *args: Any) -> T:
+    """Run `work` in the qasync loop's executor; inline when no loop runs."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return work(*args)
+    return await loop.run_in_executor(None, work, *args)
+
+
+def run_soon(flow: Coroutine[Any, Any, None]) -> None:
+    """Schedule on the running loop, or run to the end now when there is none."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        try:
+            flow.send(None)
+        except StopIteration:
+            return
+        flow.close()
+        raise RuntimeError("the import flow waited without an event loop") from None
+    task = asyncio.ensure_future(flow)
+    task.add_done_callback(_report)
+
+
+def _report(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        sys.excepthook(type(error), error, error.__traceback__)  # the app's error dialog
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return ""
+
+
+class ImportDialog(QDialog):
+    """What an import would do, file by file; the photographer picks the duplicate policy."""
+
+    def __init__(
+        self,
+        project: ProjectInfo,
+        analysis: ImportAnalysis,
+        policy: str,
+        parent: QWidget | None = None,
+        sources: list[Path] | None = None,
+    ):
+        super().__init__(parent)
+        self.project, self.analysis = project, analysis
+        self.setWindowTitle("Import photos")
+        self.setModal(True)
+        self.resize(720, 560)
+        counts = analysis.counts()
+        title = QLabel(f"Import into “{project.name}”")
+        title.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        if sources:
+            where = str(sources[0]) if len(sources) == 1 else f"{len(sources)} files and folders"
+            looked = len(analysis.candidates)
+            origin = QLabel(f"From {where} · {looked} file{'s' if looked != 1 else ''} looked at")
+            origin.setStyleSheet(HINT_STYLE)
+            origin.setToolTip("\n".join(str(p) for p in sources))
+            layout.addWidget(origin)
+        layout.addLayout(self._counts_grid(counts))
+        self.files = self._files_tree()
+        layout.addWidget(self.files, 1)
+        self.policy_box = QGroupBox("When a file is already in the project")
+        policy_layout = QVBoxLayout(self.policy_box)
+        self.policy_buttons: dict[str, QRadioButton] = {}
+        for name, text in POLICIES:
+            button = QRadioButton(text)
+            button.setChecked(name == policy)
+            button.toggled.connect(self._update_button)
+            policy_layout.addWidget(button)
+            self.policy_buttons[name] = button
+        self.policy_box.setEnabled(counts[DUPLICATE] > 0)
+        layout.addWidget(self.policy_box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button: QPushButton = self.buttons.addButton(
+            "Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update_button()
+
+    def _counts_grid(self, counts: dict[str, int]) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        self.count_labels: dict[str, QLabel] = {}
+        for row, (verdict, heading, meaning, _) in enumerate(VERDICTS):
+            number = QLabel(str(counts[verdict]))
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            number.setStyleSheet("font-weight: 600;" if counts[verdict] else HINT_STYLE)
+            if verdict == REJECTED and counts[verdict]:
+                number.setStyleSheet("font-weight: 600; color: #b23b37;")
+            if verdict == OTHER_PROJECT and counts[verdict]:
+                names = sorted({c.other_project or "" for c in self.analysis.by_verdict(verdict)})
+                meaning = f"also in {', '.join(f'“{n}”' for n in names)} (imported anyway)"
+            grid.addWidget(number, row, 0)
+            name = QLabel(heading)
+            name.setStyleSheet("" if counts[verdict] else HINT_STYLE)
+            grid.addWidget(name, row, 1)
+            hint = QLabel(meaning)
+            hint.setStyleSheet(HINT_STYLE)
+            grid.addWidget(hint, row, 2)
+            self.count_labels[verdict] = number
+        grid.setColumnStretch(2, 1)
+        return grid
+
+    def _files_tree(self) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setHeaderLabels(["File", "Note"])
+        tree.setRootIsDecorated(True)
+        tree.setUniformRowHeights(True)
+        tree.setColumnWidth(0, 300)
+        for verdict, heading, _, expanded in VERDICTS:
+            found = self.analysis.by_verdict(verdict)
+            if not found:
+                continue
+            group = QTreeWidgetItem(tree, [f"{heading} ({len(found)})"])
+            group.setFirstColumnSpanned(True)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            for c in found:
+                QTreeWidgetItem(group, [c.name, self._note(c)]).setToolTip(0, c.source)
+            group.setExpanded(expanded)
+        return tree
+
+    @staticmethod
+    def _note(c: Candidate) -> str:
+        if c.verdict == REJECTED:
+            return c.reason or "refused"
+        if c.verdict == OTHER_PROJECT:
+            return f"also in “{c.other_project}”"
+        return _size(c.size)
+
+    def policy(self) -> str:
+        return next((n for n, b in self.policy_buttons.items() if b.isChecked()), "skip")
+
+    def set_policy(self, policy: str) -> None:
+        self.policy_buttons[policy].setChecked(True)
+
+    def to_copy(self) -> list[Candidate]:
+        return self.analysis.to_copy(self.policy())
+
+    def _update_button(self) -> None:
+        files = self.to_copy()
+        n = len(files)
+        self.import_button.setEnabled(n > 0)
+        total = _size(sum(c.size for c in files))
+        self.import_button.setText(
+            f"Import {n} file{'s' if n != 1 else ''} ({total})" if n else "Nothing to import"
+        )
+
+
+class Importer(QObject):
+    """The import flow of the main window: analyse, ask, start `upload_processing`."""
+
+    analysed = Signal(object)  # the ImportDialog, now open
+    started = Signal(str)  # task id
+    status = Signal(str)
+
+    def __init__(self, session: LibrarySession, parent: QWidget):
+        super().__init__(parent)
+        self.session = session
+        self.window = parent
+        self.dialog: ImportDialog | None = None
+
+    def start(self, project: ProjectInfo, paths: list[Path]) -> None:
+        run_soon(self.analyse_and_ask(project, paths))
+
+    async def analyse_and_ask(self, project: ProjectInfo, paths: list[Path]) -> None:
+        what = paths[0].name if len(paths) == 1 else f"{len(paths)} items"
+        self.status.emit(f"Looking at {what} before importing…")
+        try:
+            analysis = await in_background(
+                analyse_for_project, self.session.library, project, paths
+            )
+        except (OSError, LibraryError) as e:
+            QMessageBox.warning(self.window, "Import photos", f"Cannot read the files: {e}")
+            return
+        self.status.emit("")
+        policy = str(self.session.library.config.get("importing.on_duplicate"))
+        dialog = ImportDialog(project, analysis, policy, self.window, paths)
+        dialog.accepted.connect(lambda: self._confirmed(dialog))
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        self.analysed.emit(dialog)
+
+    def _closed(self, dialog: ImportDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _confirmed(self, dialog: ImportDialog) -> None:
+        policy = dialog.policy()
+        sources = {c.source: c.verdict for c in dialog.to_copy()}
+        task_id = self.session.start_import(dialog.project, sources, policy)
+        self.status.emit(f"Importing {len(sources)} file(s) into “{dialog.project.name}”…")
+        self.started.emit(task_id)
