@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from photojobs.core.db.models import TrashEntry
+from photojobs.core.db.models import Job, TrashEntry
+from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, LibraryError, ProjectInfo
 from photojobs.core.photos import PendingCounts, pending_counts
@@ -35,12 +36,24 @@ class CommitStarted:
 
 
 def start_commit(lib: Library, store: JobStore, project: ProjectInfo) -> CommitStarted:
+    """The commit already queued or running for this project, or a new one. Nothing is
+    created when nothing is pending (no canceled task is left in the Processes dock)."""
     with lib.db.read() as s:
         counts = pending_counts(s, project.id)
-    task_id, created = store.start_task("change_commit", project_id=project.id)
-    if created and counts.photos == 0:
-        store.cancel_task(task_id)
+        running = s.scalar(
+            select(Job.task_id)
+            .where(
+                Job.task_type == "change_commit",
+                Job.project_id == project.id,
+                Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)),
+            )
+            .limit(1)
+        )
+    if running:
+        return CommitStarted(running, counts, False)
+    if counts.photos == 0:
         raise NothingToCommit(f"nothing to commit in '{project.name}': no deletions are pending")
+    task_id, created = store.start_task("change_commit", project_id=project.id)
     return CommitStarted(task_id, counts, created)
 
 

@@ -17,6 +17,7 @@ from photojobs.core.db.models import TrashEntry
 from photojobs.core.paths import TRASH_DIR
 
 PENDING, CONFIRMED, RESTORED, DELETED = "pending", "confirmed", "restored", "deleted"
+NAME_MAX_BYTES = 255  # what Linux, macOS and Windows filesystems allow for one name
 
 
 def move_to_trash(
@@ -46,12 +47,42 @@ def move_to_trash(
         )
         s.add(entry)
         s.flush()
-        entry.trash_name = f"{entry.id:07d}_{name}"
+        entry.trash_name = free_trash_name(project_dir / TRASH_DIR, entry.id, name)
         entry_id, trash_name = entry.id, entry.trash_name
-    os.replace(source, project_dir / TRASH_DIR / trash_name)
+    try:
+        os.replace(source, project_dir / TRASH_DIR / trash_name)
+    except OSError:
+        with db.write() as s:  # nothing moved: the journal must not say otherwise
+            s.delete(s.get_one(TrashEntry, entry_id))
+        raise
     with db.write() as s:
         s.get_one(TrashEntry, entry_id).status = CONFIRMED
     return entry_id
+
+
+def free_trash_name(trash: Path, entry_id: int, name: str) -> str:
+    """`0000042_IMG_1.JPG`; another suffix when that name is taken on disk (a trash kept
+    from before the database was replaced), since `os.replace` would overwrite it."""
+    n = 1
+    while True:
+        prefix = f"{entry_id:07d}{'' if n == 1 else f'-{n}'}_"
+        candidate = prefix + _clip(name, NAME_MAX_BYTES - len(prefix))
+        if not os.path.lexists(trash / candidate):
+            return candidate
+        n += 1
+
+
+def _clip(name: str, limit: int) -> str:
+    """The name shortened to `limit` bytes, keeping its extension (the journal keeps the
+    original name; this one is only for people looking into `.trash`)."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    tail = dot + ext if stem else ""
+    stem = stem or name
+    while stem and len((stem + tail).encode("utf-8")) > limit:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def settle_pending(db: Database, project_id: str, project_dir: Path) -> int:
@@ -63,13 +94,13 @@ def settle_pending(db: Database, project_id: str, project_dir: Path) -> int:
                 TrashEntry.project_id == project_id, TrashEntry.status == PENDING
             )
         ):
-            in_trash = (project_dir / TRASH_DIR / entry.trash_name).exists()
-            in_place = (project_dir / entry.original_name).exists()
-            if in_trash and not in_place:
+            # The trash name was free when the entry was written, so a file there is the
+            # moved original, even if a new file has since taken the original name.
+            if os.path.lexists(project_dir / TRASH_DIR / entry.trash_name):
                 entry.status = CONFIRMED
-            elif in_place and not in_trash:
+            elif os.path.lexists(project_dir / entry.original_name):
                 s.delete(entry)  # the move never happened
             else:
-                continue
+                continue  # in neither place: nothing to settle, left for a person to see
             settled += 1
     return settled

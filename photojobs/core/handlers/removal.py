@@ -6,26 +6,28 @@ a second run after a crash only does what is left."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 from sqlalchemy import select
 
-from photojobs.core.db.models import Photo
-from photojobs.core.formats import PhotoFiles, classify
+from photojobs.core.db.models import Photo, TrashEntry
+from photojobs.core.formats import FolderListing, PhotoFiles, classify
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.photos import apply_files, list_folder, pending_clause
-from photojobs.core.trash import move_to_trash, settle_pending
+from photojobs.core.trash import CONFIRMED, move_to_trash, settle_pending
 
 
 def files_to_trash(files: PhotoFiles, drop_jpg: bool, drop_raw: bool) -> list[str]:
-    """Every case variant of the JPG; the RAW with its sidecars (they travel together)."""
-    names = list(files.jpg) if drop_jpg else []
-    if drop_raw:
-        names += files.raw + files.sidecar
+    """Every case variant of the JPG; the RAW with its sidecars (they travel together).
+    Sidecars go first: a run cut short never leaves a photo with only its sidecar."""
+    names = files.sidecar + files.raw if drop_raw else []
+    if drop_jpg:
+        names += files.jpg
     return names
 
 
@@ -36,19 +38,26 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
     listing = list_folder(folder)
     only = job.payload.get("photo_ids")
     with ctx.db.read() as s:
-        query = select(Photo.id, Photo.base, Photo.keep_jpg, Photo.keep_raw).where(
-            Photo.project_id == project_id, pending_clause()
-        )
+        query = select(
+            Photo.id, Photo.base, Photo.keep_jpg, Photo.keep_raw, Photo.files_json, Photo.updated_at
+        ).where(Photo.project_id == project_id, pending_clause())
         if only:
             query = query.where(Photo.id.in_(only))
         work = s.execute(query.order_by(Photo.base)).all()
+    trashed = _trashed(ctx, job)
     total = len(work)
     changed: list[int] = []
-    for done, (photo_id, base, keep_jpg, keep_raw) in enumerate(work, 1):
+    for done, (photo_id, base, keep_jpg, keep_raw, files_json, updated) in enumerate(work, 1):
         ctx.check_cancelled()
-        on_disk = listing.photos.get(base, PhotoFiles(base))
+        known_files = _as_files(base, json.loads(files_json))
+        on_disk = _on_disk(listing, base, known_files)
         names = files_to_trash(on_disk, not keep_jpg, not keep_raw)
-        failures = []
+        known = files_to_trash(known_files, not keep_jpg, not keep_raw)
+        failures = [
+            f"{name}: vanished before the commit (no longer in the project folder)"
+            for name in known
+            if name not in names and not _moved(trashed.get((base, name), []), job, updated)
+        ]
         for name in names:
             try:
                 move_to_trash(ctx.db, project_id, folder, name, base, photo_id, job.task_id)
@@ -75,6 +84,41 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
             )
         )
     ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+def _as_files(base: str, names: list[str]) -> PhotoFiles:
+    files = PhotoFiles(base)
+    for name in names:
+        cls = classify(name)
+        if cls is not None:
+            files.add(name, cls)
+    return files
+
+
+def _on_disk(listing: FolderListing, base: str, known: PhotoFiles) -> PhotoFiles:
+    """The photo's files in the folder. A sidecar whose images are already gone is listed
+    as unknown (nothing ties it to a photo any more) but is still this photo's."""
+    found = listing.photos.get(base, PhotoFiles(base))
+    orphans = [n for n in known.sidecar if n in listing.unknown]
+    return PhotoFiles(base, found.jpg, found.raw, found.other, found.sidecar + orphans)
+
+
+def _trashed(ctx: JobContext, job: JobRecord) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(base, name) -> (task, when) of each confirmed move. A file the database still lists
+    that this commit, or any move since the photo's row last changed, put in the trash did
+    not vanish: a run before a crash moved it."""
+    query = select(
+        TrashEntry.photo_base, TrashEntry.original_name, TrashEntry.task_id, TrashEntry.trashed_at
+    ).where(TrashEntry.project_id == job.project_id, TrashEntry.status == CONFIRMED)
+    found: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    with ctx.db.read() as s:
+        for base, name, task_id, at in s.execute(query):
+            found.setdefault((base, name), []).append((task_id or "", at))
+    return found
+
+
+def _moved(moves: list[tuple[str, float]], job: JobRecord, photo_updated: float) -> bool:
+    return any(task == job.task_id or at >= photo_updated for task, at in moves)
 
 
 def _files_left(folder: Path, before: PhotoFiles) -> PhotoFiles:

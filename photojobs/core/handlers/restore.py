@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, classify
@@ -58,7 +58,17 @@ def _entries(ctx: JobContext, job: JobRecord) -> list[tuple[int, str, str, str]]
     elif p.get("entry_ids"):
         query = query.where(TrashEntry.id.in_(p["entry_ids"]))
     elif p.get("names"):
-        query = query.where(TrashEntry.original_name.in_(p["names"]))
+        # A name trashed by several commits: the latest one, as an Undo would bring back.
+        latest = (
+            select(func.max(TrashEntry.id))
+            .where(
+                TrashEntry.project_id == job.project_id,
+                TrashEntry.status == CONFIRMED,
+                TrashEntry.original_name.in_(p["names"]),
+            )
+            .group_by(TrashEntry.original_name)
+        )
+        query = query.where(TrashEntry.id.in_(latest))
     elif not p.get("all"):
         return []
     with ctx.db.read() as s:
