@@ -229,6 +229,7 @@ class ToastStack(QObject):
             bottom -= toast.height() - 2 * SHADOW + SPACING
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        moved = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
+        if (watched is self.window or watched in self.avoid) and event.type() in moved:
             self.relayout()
         return False

@@ -35,10 +35,12 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
         done += 1
         ctx.progress(done, total)
     with ctx.db.write() as s:
-        scan_project(s, job.project_id or "", project_dir)
+        found = scan_project(s, job.project_id or "", project_dir)
         ids = list(s.scalars(select(Photo.id).where(Photo.project_id == job.project_id)))
-    bases = sorted({Path(p).name.rpartition(".")[0] for p in verdicts})
-    ctx.next_payload = {"bases": bases}
+    # Photos the scan met for the first time (dropped in by hand) get derivatives too.
+    wanted = {Path(p).name.rpartition(".")[0] for p in verdicts}
+    wanted |= set(found.added) | set(found.updated)
+    ctx.next_payload = {"bases": sorted(wanted)}
     ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
 
 

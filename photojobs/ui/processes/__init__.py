@@ -56,6 +56,8 @@ def install_processes(
     toasts = ToastStack.of(window)
     avoid = getattr(window, "commit_bar", None)
     toasts.avoid = [avoid] if isinstance(avoid, QWidget) else []
+    for widget in toasts.avoid:  # the commit bar appearing pushes the toasts up
+        widget.installEventFilter(toasts)
     remembered = AnnouncedTasks(settings, group)
     remembered.add(t.key for t in model.tasks() if not t.active and t.source == USER)
     announcer = TaskAnnouncer(session, remembered, dock.show_details, window)
