@@ -117,7 +117,7 @@ def test_commit_through_the_dialog_empties_the_bar(
     QTimer.singleShot(50, accept)
     window.commit()
     qtbot.waitUntil(lambda: not window.commit_bar.isVisible(), timeout=15_000)
-    assert window.grid.model.rowCount() == 4
+    qtbot.waitUntil(lambda: window.grid.model.rowCount() == 4)  # the grid follows on its timer
     trash = window.project.path / ".trash"
     assert len(list(trash.iterdir())) == 4  # two JPG + two DNG
 
