@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from photojobs.cli.jobs_cmds import failed_items
 from photojobs.cli.output import emit, iso
 from photojobs.core.commits import start_commit, start_restore, trash_listing
 from photojobs.core.jobs.model import JobStatus
-from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
 
@@ -75,24 +75,10 @@ def _finish(
     from photojobs.cli.jobs_cmds import run_until_task_ends
 
     statuses = [run_until_task_ends(lib, t) for t in task_ids]
-    failed = [f for t in task_ids for f in _failed_items(lib, t)]
+    failed = [f for t in task_ids for f in failed_items(lib, t, MOVING_JOBS)]
     data["status"] = statuses[0] if len(statuses) == 1 else statuses
     data["failed"] = failed
     lines = [text, *(f"task {t}: {s}" for t, s in zip(task_ids, statuses, strict=True))]
     emit(args, data, lines + [f"failed: {f['message']}" for f in failed])
     completed = all(s == JobStatus.COMPLETED.value for s in statuses)
     return 0 if completed and not failed else 1
-
-
-def _failed_items(lib: Library, task_id: str) -> list[dict[str, Any]]:
-    """Files a finished task could not move (a restore conflict, a vanished file), so a
-    script is not told 'completed' alone when a file stayed where it was."""
-    task = get_task(lib.db, task_id)
-    store = JobStore(lib.db, lib.config)
-    return [
-        {"job": job.type, "key": item["key"], "message": item["message"] or item["key"]}
-        for job in (task.jobs if task else ())
-        if job.type in MOVING_JOBS
-        for item in store.items(job.id)
-        if item["status"] == "failed"
-    ]

@@ -45,7 +45,8 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         return _show(lib, project.id, project.path, args)
     if args.command == "import":
         policy = args.on_duplicate or lib.config.get("importing.on_duplicate")
-        analysis = analyse_for_project(lib, project, args.paths)
+        # Absolute, so that a worker started from another folder finds the same files.
+        analysis = analyse_for_project(lib, project, [p.absolute() for p in args.paths])
         to_copy = analysis.to_copy(policy)
         data: dict[str, Any] = analysis.as_json() | {"on_duplicate": policy, "task_id": None}
         lines = [f"{k}: {v}" for k, v in analysis.counts().items()]
@@ -68,13 +69,17 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         )
         data, lines = {"task_id": task_id}, []
     if args.wait:
-        from photojobs.cli.jobs_cmds import run_until_task_ends
+        from photojobs.cli.jobs_cmds import failed_items, run_until_task_ends
 
         status = run_until_task_ends(lib, task_id)
-        data["status"] = status
+        not_copied = failed_items(lib, task_id, ("import_files",))
+        not_shown = failed_items(lib, task_id, ("upload_postprocess", "generate_derivatives"))
+        data |= {"status": status, "failed": not_copied, "derivatives_failed": not_shown}
         lines.append(f"task {task_id}: {status}")
+        lines += [f"not imported: {f['message']}" for f in not_copied]
+        lines += [f"no thumbnail: {f['message']}" for f in not_shown]
         emit(args, data, lines)
-        return 0 if status == JobStatus.COMPLETED.value else 1
+        return 0 if status == JobStatus.COMPLETED.value and not not_copied else 1
     emit(args, data, [*lines, f"task {task_id} queued (photojobs-cli run --until-idle)"])
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from photojobs.cli.output import CliError, emit, iso
@@ -158,3 +158,17 @@ def run_worker(
     app.exec()
     loop.stop()
     return 0
+
+
+def failed_items(lib: Library, task_id: str, job_types: Collection[str]) -> list[dict[str, Any]]:
+    """Items a finished task could not do (a file not copied, moved or restored), so that a
+    script is not told 'completed' alone when a file stayed where it was."""
+    task = queries.get_task(lib.db, task_id)
+    store = JobStore(lib.db, lib.config)
+    return [
+        {"job": job.type, "key": item["key"], "message": item["message"] or item["key"]}
+        for job in (task.jobs if task else ())
+        if job.type in job_types
+        for item in store.items(job.id)
+        if item["status"] == "failed"
+    ]

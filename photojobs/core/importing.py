@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from photojobs.core.formats import FileClass, classify, split_name
-from photojobs.core.paths import TRASH_DIR
 
 NEW, COMPLETION, DUPLICATE, OTHER_PROJECT, REJECTED = (
     "new",
@@ -101,6 +100,10 @@ def _rejected(path: Path, reason: str, size: int = 0) -> Candidate:
 
 def check_file(path: Path, accepted: set[str]) -> tuple[FileClass | None, str | None, int]:
     """(class, reason it is refused or None, size)."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "the file name is not valid text (rename it, then import it)", 0
     ext = split_name(path.name)[1].lower()
     cls = classify(path.name)
     if cls is None or ext not in accepted:
@@ -216,9 +219,3 @@ def _hash(path: Path) -> str:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def trash_folder(project_dir: Path) -> Path:
-    folder = project_dir / TRASH_DIR
-    folder.mkdir(exist_ok=True)
-    return folder

@@ -13,6 +13,8 @@ import yaml
 from photojobs.core.paths import MANIFEST_NAME
 
 MANIFEST_VERSION = 1
+MAX_MANIFEST_BYTES = 64 * 1024  # a manifest is a few lines; anything larger is not one
+MAX_NAME_CHARS = 200
 
 
 class ManifestError(ValueError):
@@ -38,8 +40,13 @@ def manifest_path(project_dir: Path) -> Path:
 
 def read_manifest(project_dir: Path) -> Manifest:
     path = manifest_path(project_dir)
+    if path.is_symlink():
+        raise ManifestError(f"{path}: the project manifest is a link; it is not followed")
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        if len(text) > MAX_MANIFEST_BYTES:
+            raise ManifestError(f"{path}: the project manifest is too large to be one")
+        data = yaml.safe_load(text)
     except FileNotFoundError as e:
         raise ManifestError(f"{path}: no project manifest") from e
     except (OSError, UnicodeDecodeError) as e:
@@ -48,11 +55,16 @@ def read_manifest(project_dir: Path) -> Manifest:
         raise ManifestError(f"{path}: the project manifest is not valid YAML") from e
     if not isinstance(data, dict):
         raise ManifestError(f"{path}: the project manifest is not a mapping")
+    name, pid = data.get("name"), data.get("id")
+    if not isinstance(name, str | int | float) or not str(name).strip():
+        raise ManifestError(f"{path}: the project manifest lacks a valid name")
+    if len(str(name)) > MAX_NAME_CHARS:
+        raise ManifestError(f"{path}: the project name is longer than {MAX_NAME_CHARS} characters")
     try:
-        name, pid = str(data["name"]), str(data["id"])
-        uuid.UUID(pid)
-    except (KeyError, ValueError) as e:
-        raise ManifestError(f"{path}: the project manifest lacks a valid name or id") from e
+        pid = str(uuid.UUID(str(pid)))
+    except ValueError as e:
+        raise ManifestError(f"{path}: the project manifest lacks a valid id") from e
+    name = str(name)
     try:
         version = int(data.get("version", MANIFEST_VERSION))
     except (TypeError, ValueError) as e:

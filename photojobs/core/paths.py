@@ -75,3 +75,25 @@ def child_path(folder: Path, name: str) -> Path:
     if path.is_symlink() and not is_within(folder, path):
         raise UnsafePathError(f"{name}: a link that points outside the project")
     return path
+
+
+PRIVATE_DIRS = (THUMB_DIR, PREVIEW_DIR, TRASH_DIR)
+
+
+def project_subdir(project_dir: Path, name: str, create: bool = False) -> Path:
+    """`.thumb`, `.preview` or `.trash` of a project. Refused when it is a link: a link
+    could lead writes, moves and deletions out of the library."""
+    path = project_dir / name
+    if path.is_symlink():
+        raise UnsafePathError(
+            f"{path} is a link; PhotoJobs will not write through it (remove the link)"
+        )
+    if create:
+        path.mkdir(exist_ok=True)
+    return path
+
+
+def check_project_dirs(project_dir: Path) -> None:
+    """Raise UnsafePathError when any of the project's own folders is a link."""
+    for name in PRIVATE_DIRS:
+        project_subdir(project_dir, name)

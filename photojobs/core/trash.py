@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import TrashEntry
-from photojobs.core.paths import TRASH_DIR
+from photojobs.core.paths import TRASH_DIR, project_subdir
 
 PENDING, CONFIRMED, RESTORED, DELETED = "pending", "confirmed", "restored", "deleted"
 NAME_MAX_BYTES = 255  # what Linux, macOS and Windows filesystems allow for one name
@@ -32,7 +32,7 @@ def move_to_trash(
     """Move one original into `.trash/` under a name that never collides; returns the entry."""
     source = project_dir / name
     size = source.stat().st_size  # raises FileNotFoundError for a vanished file
-    (project_dir / TRASH_DIR).mkdir(exist_ok=True)
+    trash = project_subdir(project_dir, TRASH_DIR, create=True)
     with db.write() as s:
         entry = TrashEntry(
             project_id=project_id,
@@ -47,10 +47,10 @@ def move_to_trash(
         )
         s.add(entry)
         s.flush()
-        entry.trash_name = free_trash_name(project_dir / TRASH_DIR, entry.id, name)
+        entry.trash_name = free_trash_name(trash, entry.id, name)
         entry_id, trash_name = entry.id, entry.trash_name
     try:
-        os.replace(source, project_dir / TRASH_DIR / trash_name)
+        os.replace(source, trash / trash_name)
     except OSError:
         with db.write() as s:  # nothing moved: the journal must not say otherwise
             s.delete(s.get_one(TrashEntry, entry_id))

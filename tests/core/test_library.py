@@ -325,3 +325,16 @@ def test_manifest_written_on_create_is_readable_yaml(library: Library) -> None:
     p = library.create_project("Ünïcode ✓")
     data = yaml.safe_load((p.path / ".project.yaml").read_text("utf-8"))
     assert data["name"] == "Ünïcode ✓" and data["id"] == p.id
+
+
+def test_a_library_path_with_url_characters_opens_in_place(tmp_path: Path, config) -> None:
+    """'?' and '#' are plain characters in a folder name, not a URL query or fragment."""
+    root = tmp_path / "What? #1 library"
+    lib = Library.open(root, config)
+    try:
+        project = lib.create_project("Shoot")
+        assert (root / ".photojobs" / "library.db").is_file()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["What? #1 library"]
+        assert lib.find_project(project.id).path.parent == root
+    finally:
+        lib.close()

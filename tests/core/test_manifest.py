@@ -74,10 +74,10 @@ def test_missing_manifest(tmp_path: Path) -> None:
         ("- a list\n- not a mapping\n", "not a mapping"),
         ("just a string\n", "not a mapping"),
         ("", "not a mapping"),
-        ("name: Wedding\n", "valid name or id"),
-        (f"id: {GOOD_ID}\n", "valid name or id"),
-        ("name: Wedding\nid: not-a-uuid\n", "valid name or id"),
-        ("name: Wedding\nid: 42\n", "valid name or id"),
+        ("name: Wedding\n", "lacks a valid"),
+        (f"id: {GOOD_ID}\n", "lacks a valid"),
+        ("name: Wedding\nid: not-a-uuid\n", "lacks a valid"),
+        ("name: Wedding\nid: 42\n", "lacks a valid"),
         (b"name: \xff\xfe\x00bad\n", "cannot read"),
     ],
 )
@@ -102,3 +102,23 @@ def test_yaml_tags_are_never_executed(tmp_path: Path) -> None:
     err = _bad(tmp_path, text)
     assert "not valid YAML" in str(err)
     assert not marker.exists()
+
+
+def test_a_linked_or_bloated_manifest_is_refused(tmp_path: Path) -> None:
+    """A link is not followed; a YAML alias bomb does not become a 10 MB project name."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(f"name: Elsewhere\nid: {uuid.uuid4()}\n")
+    project = tmp_path / "linked"
+    project.mkdir()
+    (project / ".project.yaml").symlink_to(outside)
+    with pytest.raises(ManifestError, match="is a link"):
+        read_manifest(project)
+    bomb = tmp_path / "bomb"
+    bomb.mkdir()
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 7):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join(['*' + chr(96 + i)] * 10)}]")
+    lines += ["name: *g", f"id: {uuid.uuid4()}"]
+    (bomb / ".project.yaml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ManifestError, match="valid name"):
+        read_manifest(bomb)

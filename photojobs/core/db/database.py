@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from photojobs.core.db.migrations import MigrationError, migrate
 
@@ -57,11 +58,13 @@ class Database:
 
 
 def _make_engine(path: Path) -> Engine:
+    def connect() -> sqlite3.Connection:
+        # A creator, not a URL: a library folder may contain '?' or '#', which a URL reads
+        # as a query or fragment.
+        return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
     engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        pool_size=8,
-        max_overflow=8,
+        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=8, max_overflow=8
     )
 
     @event.listens_for(engine, "connect")

@@ -18,7 +18,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
-from photojobs.core.paths import TRASH_DIR
+from photojobs.core.paths import TRASH_DIR, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
 
@@ -144,7 +144,7 @@ def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
     for done, (entry_id, trash_name) in enumerate(old, 1):
         ctx.check_cancelled()
         with contextlib.suppress(FileNotFoundError):
-            (folder / TRASH_DIR / trash_name).unlink()
+            (project_subdir(folder, TRASH_DIR) / trash_name).unlink()
         with ctx.db.write() as s:
             s.get_one(TrashEntry, entry_id).status = DELETED
         ctx.item(trash_name, "done", "deleted after the retention period")

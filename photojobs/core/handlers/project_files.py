@@ -9,7 +9,7 @@ from pathlib import Path
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.runner import PermanentJobError
-from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR
+from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR, UnsafePathError, check_project_dirs
 
 
 def project_dir(ctx: JobContext, job: JobRecord) -> Path:
@@ -18,6 +18,10 @@ def project_dir(ctx: JobContext, job: JobRecord) -> Path:
         if p.id == job.project_id:
             if not p.path.is_dir():
                 raise PermanentJobError(f"the folder of project '{p.name}' is missing")
+            try:
+                check_project_dirs(p.path)
+            except UnsafePathError as e:
+                raise PermanentJobError(str(e)) from e
             return p.path
     raise PermanentJobError("the project of this job no longer exists")
 

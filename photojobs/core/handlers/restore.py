@@ -15,7 +15,7 @@ from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.paths import TRASH_DIR
+from photojobs.core.paths import TRASH_DIR, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, RESTORED, settle_pending
 
@@ -78,7 +78,7 @@ def _entries(ctx: JobContext, job: JobRecord) -> list[tuple[int, str, str, str]]
 def _restore_one(
     ctx: JobContext, folder: Path, entry_id: int, original: str, trash_name: str
 ) -> str | None:
-    source, target = folder / TRASH_DIR / trash_name, folder / original
+    source, target = project_subdir(folder, TRASH_DIR) / trash_name, folder / original
     if not source.exists():
         return f"{original}: no longer in the trash"
     if target.exists() and os.path.samefile(source, target):

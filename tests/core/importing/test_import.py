@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -174,3 +175,17 @@ def test_bad_files_fail_alone(library: Library, tmp_path: Path) -> None:
         }
     assert all(m and m.split(":")[0].endswith((".JPG", ".DNG")) for m in messages.values())
     assert {p.name: digest(p) for p in project.path.iterdir() if p.is_file()} == before
+
+
+def test_a_name_that_is_not_text_is_rejected_not_fatal(library: Library, tmp_path: Path) -> None:
+    """A card from an old camera may carry a Latin-1 name: refused with a reason, no crash."""
+    project = library.create_project("Old card")
+    folder = tmp_path / "old"
+    folder.mkdir()
+    raw_name = os.fsencode(str(folder)) + b"/Caf\xe9.JPG"
+    with open(raw_name, "wb") as f:
+        f.write((DATA / "IMG_0001.JPG").read_bytes())
+    analysis = analyse_for_project(library, project, [folder])
+    (candidate,) = analysis.candidates
+    assert candidate.verdict == REJECTED
+    assert "not valid text" in (candidate.reason or "")
