@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-queue bench-imaging bench-gui screenshots clean package package-test
+.PHONY: run test lint bench bench-import bench-queue bench-imaging bench-gui screenshots clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: bench-imaging bench-queue
+bench: bench-import bench-imaging bench-queue
+
+# The real path: import task -> worker loop -> files on disk, beside naive Pillow.
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py .bench/corpus
 
 bench-imaging: $(STAMP)
 	$(BIN)/python benchmarks/bench_imaging.py .bench/corpus

@@ -1,13 +1,17 @@
-"""`upload_postprocess` and `generate_derivatives`: metadata, then thumbnails for the whole
-batch before any preview, so the grid fills first. Image work runs on every core."""
+"""`upload_postprocess` and `generate_derivatives`: metadata, thumbnails and previews.
+
+The first screenful of a batch gets its thumbnails before anything else, so the grid fills
+at once; after that each photo is decoded once for both sizes (a second decode costs a
+third of the time on a 24 MP JPEG). Results are written in small batches, each one
+announced, so the grid fills while the job runs. Image work uses every core.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,39 +19,18 @@ from sqlalchemy import select
 
 from photojobs.core.config import worker_count
 from photojobs.core.db.models import Photo
-from photojobs.core.formats import FileClass, classify
-from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Work, render
+from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
-from photojobs.core.imaging import (
-    DerivativeSpec,
-    ImageError,
-    PhotoSources,
-    read_metadata,
-    render_derivatives,
-    source_fingerprint,
-)
+from photojobs.core.imaging import DerivativeSpec, source_fingerprint
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
 
 KINDS = ("thumbnail", "preview")
-
-
-@dataclass(frozen=True)
-class Work:
-    photo_id: int
-    base: str
-    sources: PhotoSources
-    fingerprint: str | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    photo_id: int
-    base: str
-    status: str  # generated | failed | missing | not_supported | unchanged
-    error: str | None = None
-    metadata: dict[str, Any] | None = None
+THUMBNAILS_FIRST = 48  # about a screenful of the grid
+FLUSH_SECONDS = 0.25
+FLUSH_OUTCOMES = 16
 
 
 def upload_postprocess(ctx: JobContext, job: JobRecord) -> None:
@@ -61,43 +44,39 @@ def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:
     project_dir = job_project_dir(ctx, job)
     works = _works(ctx, job, project_dir)
-    specs = {
-        k: DerivativeSpec(
-            k,
-            int(ctx.config.get(f"processing.{k}.max_dim")),
-            int(ctx.config.get(f"processing.{k}.quality")),
-        )
-        for k in KINDS
-    }
+    specs = {k: _spec(ctx, k) for k in KINDS}
     limit = int(ctx.config.get("processing.max_image_pixels"))
-    total, done = 2 * len(works), 0
-    ctx.progress(0, total)
+    first = works[:THUMBNAILS_FIRST] if len(works) > THUMBNAILS_FIRST // 4 else []
+    passes: list[tuple[list[Work], list[DerivativeSpec], bool]] = [
+        (first, [specs["thumbnail"]], with_metadata),
+        (works[: len(first)], [specs["preview"]], False),
+        (works[len(first) :], [specs["preview"], specs["thumbnail"]], with_metadata),
+    ]
+    recorder = _Recorder(ctx, job, total=2 * len(works))
     with ThreadPoolExecutor(worker_count(ctx.config), thread_name_prefix="imaging") as pool:
-        for kind in KINDS:
+        for batch, kinds, metadata in passes:
 
-            def task(w: Work, kind: str = kind) -> Outcome:
-                return _render(
-                    w,
-                    kind,
-                    specs[kind],
-                    project_dir,
-                    limit,
-                    with_metadata and kind == "thumbnail",
-                    force,
-                )
+            def task(w: Work, kinds: list[DerivativeSpec] = kinds, meta: bool = metadata):
+                return render(w, kinds, project_dir, limit, meta, force)
 
-            for outcome in _ordered(pool, task, works, ctx.cancelled):
-                _record(ctx, job, kind, outcome)
-                done += 1
-                ctx.progress(done, total)
+            for outcome in _ordered(pool, task, batch, ctx.cancelled):
+                recorder.add(outcome)
+            recorder.flush()
             ctx.check_cancelled()
-    ctx.emit(PhotosChanged(job.project_id or "", tuple(w.photo_id for w in works)))
+
+
+def _spec(ctx: JobContext, kind: str) -> DerivativeSpec:
+    return DerivativeSpec(
+        kind,
+        int(ctx.config.get(f"processing.{kind}.max_dim")),
+        int(ctx.config.get(f"processing.{kind}.quality")),
+    )
 
 
 def _ordered(
     pool: ThreadPoolExecutor,
     fn: Callable[[Work], Outcome],
-    works: list[Work],
+    works: Sequence[Work],
     cancelled: Callable[[], bool],
 ) -> Iterator[Outcome]:
     """Results in order with a bounded number in flight, stopping early on cancel."""
@@ -120,54 +99,54 @@ def _ordered(
             pending.append(pool.submit(fn, nxt))
 
 
-def _render(
-    w: Work,
-    kind: str,
-    spec: DerivativeSpec,
-    project_dir: Path,
-    limit: int,
-    with_metadata: bool,
-    force: bool,
-) -> Outcome:
-    metadata = None
-    if with_metadata:
-        metadata = _metadata(w)
-    target = derivative_path(project_dir, kind, w.base)
-    if not (w.sources.jpg or w.sources.raw or w.sources.other):
-        return Outcome(w.photo_id, w.base, "missing", "no image file left", metadata)
-    if not force and w.fingerprint is not None and target.exists():
-        return Outcome(w.photo_id, w.base, "unchanged", None, metadata)
-    try:
-        render_derivatives(w.sources, [(spec, target)], pixel_limit=limit)
-    except ImageError as e:
-        status = "not_supported" if "not supported" in e.reason else "failed"
-        return Outcome(w.photo_id, w.base, status, str(e), metadata)
-    return Outcome(w.photo_id, w.base, "generated", None, metadata)
+class _Recorder:
+    """Writes outcomes to the photos and the job's items, a batch per transaction."""
 
+    def __init__(self, ctx: JobContext, job: JobRecord, total: int):
+        self.ctx, self.job, self.total = ctx, job, total
+        self.done = 0
+        self.pending: list[Outcome] = []
+        self.last = time.monotonic()
+        ctx.progress(0, total)
 
-def _metadata(w: Work) -> dict[str, Any] | None:
-    for path in (w.sources.jpg, w.sources.raw, w.sources.other):
-        if path is not None:
-            try:
-                return asdict(read_metadata(path))
-            except ImageError as e:
-                return {"error": str(e)}
-    return None
+    def add(self, outcome: Outcome) -> None:
+        self.pending.append(outcome)
+        due = time.monotonic() - self.last >= FLUSH_SECONDS
+        if due or len(self.pending) >= FLUSH_OUTCOMES:
+            self.flush()
 
-
-def _record(ctx: JobContext, job: JobRecord, kind: str, o: Outcome) -> None:
-    with ctx.db.write() as s:
-        row = s.get(Photo, o.photo_id)
-        if row is None:
+    def flush(self) -> None:
+        outcomes, self.pending = self.pending, []
+        self.last = time.monotonic()
+        if not outcomes:
             return
-        if o.status != "unchanged":
+        items = []
+        with self.ctx.db.write() as s:
+            for o in outcomes:
+                row = s.get(Photo, o.photo_id)
+                if row is None:
+                    continue
+                _apply(row, o)
+                failed = o.status in FAILED_STATUSES
+                items += [
+                    (f"{o.base}:{k}", "failed" if failed else "done", o.error, o.photo_id)
+                    for k in o.kinds
+                ]
+        self.ctx.report_items(items)
+        self.done += sum(len(o.kinds) for o in outcomes)
+        self.ctx.progress(self.done, self.total)
+        ids = tuple(dict.fromkeys(o.photo_id for o in outcomes))
+        self.ctx.emit(PhotosChanged(self.job.project_id or "", ids))
+
+
+def _apply(row: Photo, o: Outcome) -> None:
+    if o.status != "unchanged":
+        for kind in o.kinds:
             setattr(row, f"{kind}_status", o.status)
             setattr(row, f"{kind}_error", o.error)
-        if o.metadata and "error" not in o.metadata:
-            _apply_metadata(row, o.metadata)
-        row.updated_at = time.time()
-    failed = o.status in ("failed", "missing", "not_supported")
-    ctx.item(f"{o.base}:{kind}", "failed" if failed else "done", o.error, o.photo_id)
+    if o.metadata and "error" not in o.metadata:
+        _apply_metadata(row, o.metadata)
+    row.updated_at = time.time()
 
 
 def _apply_metadata(row: Photo, m: dict[str, Any]) -> None:
@@ -189,40 +168,26 @@ def _apply_metadata(row: Photo, m: dict[str, Any]) -> None:
 
 
 def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:
+    """The photos to process; a photo whose source changed gets its derivatives again."""
     bases = job.payload.get("bases")
+    query = select(Photo).where(Photo.project_id == job.project_id).order_by(Photo.base)
+    if bases:
+        query = query.where(Photo.base.in_(bases))
     with ctx.db.read() as s:
-        query = select(Photo).where(Photo.project_id == job.project_id).order_by(Photo.base)
-        if bases:
-            query = query.where(Photo.base.in_(bases))
-        rows = [(r.id, r.base, json.loads(r.files_json)) for r in s.scalars(query)]
-    works = []
-    for photo_id, base, files in rows:
+        rows = [
+            (r.id, r.base, json.loads(r.files_json), r.source_fingerprint) for r in s.scalars(query)
+        ]
+    works, changed = [], {}
+    for photo_id, base, files, known in rows:
         sources = _sources(project_dir, files)
         main = sources.jpg or sources.raw or sources.other
-        fingerprint = None
-        if main is not None and main.exists():
-            fingerprint = source_fingerprint(main)
-        works.append(Work(photo_id, base, sources, fingerprint))
-    _forget_changed(ctx, works)
+        fingerprint = source_fingerprint(main) if main is not None and main.exists() else None
+        works.append(Work(photo_id, base, sources, fingerprint, fingerprint == known))
+        if fingerprint != known:
+            changed[photo_id] = fingerprint
+    if changed:
+        with ctx.db.write() as s:
+            for photo_id, fingerprint in changed.items():
+                if (row := s.get(Photo, photo_id)) is not None:
+                    row.source_fingerprint = fingerprint
     return works
-
-
-def _forget_changed(ctx: JobContext, works: list[Work]) -> None:
-    """A photo whose source changed since its derivatives were made gets them made again."""
-    with ctx.db.write() as s:
-        for i, w in enumerate(works):
-            row = s.get(Photo, w.photo_id)
-            if row is not None and row.source_fingerprint != w.fingerprint:
-                row.source_fingerprint = w.fingerprint
-                works[i] = Work(w.photo_id, w.base, w.sources, None)
-
-
-def _sources(project_dir: Path, files: list[str]) -> PhotoSources:
-    by_class: dict[FileClass, Path] = {}
-    for name in files:
-        cls = classify(name)
-        if cls is not None and cls not in by_class:
-            by_class[cls] = project_dir / name
-    return PhotoSources(
-        by_class.get(FileClass.JPG), by_class.get(FileClass.RAW), by_class.get(FileClass.OTHER)
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +96,27 @@ class JobContext:
                 j.id, key, photo_id, status, message, j.project_id, j.source, j.task_id, j.task_type
             )
         )
+
+    def report_items(self, items: Sequence[tuple[str, str, str | None, int | None]]) -> None:
+        """Many (key, status, message, photo_id) results in one transaction."""
+        if not items:
+            return
+        self.store.set_items(self.job.id, items)
+        j = self.job
+        for key, status, message, photo_id in items:
+            self.emit(
+                ItemEvent(
+                    j.id,
+                    key,
+                    photo_id,
+                    status,
+                    message,
+                    j.project_id,
+                    j.source,
+                    j.task_id,
+                    j.task_type,
+                )
+            )
 
     def pending_items(self) -> list[tuple[str, int | None]]:
         """Items not yet done: after a crash, a job picks up where it stopped."""

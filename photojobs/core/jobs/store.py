@@ -492,6 +492,38 @@ class JobStore:
             else:
                 item.status, item.message, item.updated_at = status, message, _clock(now)
 
+    def set_items(
+        self,
+        job_id: int,
+        items: Sequence[tuple[str, str, str | None, int | None]],
+        now: float | None = None,
+    ) -> None:
+        """(key, status, message, photo_id) for many items, in one write transaction."""
+        now = _clock(now)
+        with self.db.write() as s:
+            keys = [k for k, *_ in items]
+            existing = {
+                i.key: i
+                for i in s.scalars(
+                    select(JobItem).where(JobItem.job_id == job_id, JobItem.key.in_(keys))
+                )
+            }
+            for key, status, message, photo_id in items:
+                item = existing.get(key)
+                if item is None:
+                    s.add(
+                        JobItem(
+                            job_id=job_id,
+                            key=key,
+                            photo_id=photo_id,
+                            status=status,
+                            message=message,
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    item.status, item.message, item.updated_at = status, message, now
+
     def pending_items(self, job_id: int) -> list[tuple[str, int | None]]:
         with self.db.read() as s:
             rows = s.execute(
