@@ -1,7 +1,7 @@
 """GUI responsiveness: a 10,000-photo project opens, paints, scrolls end to end, and the
 longest GUI-thread stall while two workers process an import. Prints numbers only.
 
-    python benchmarks/bench_gui.py [--photos 10000] [--import-files 48]
+    python benchmarks/bench_gui.py [--photos 10000] [--import-files 200]
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def bench_stall_during_import(session: LibrarySession, n_files: int, tmp: Path) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--photos", type=int, default=10_000)
-    parser.add_argument("--import-files", type=int, default=48)
+    parser.add_argument("--import-files", type=int, default=200)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName("PhotoJobsBench")
@@ -217,7 +217,8 @@ def main() -> None:
         window = bench_open_and_scroll(session, project_id)
         window.grid.loader.shutdown()
         window.close()
-        window.deleteLater()
+        window.deleteLater()  # one window listens to the session, as in the app
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         pump(0.1)
         bench_stall_during_import(session, args.import_files, Path(tmp))
         lib.close()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
@@ -95,19 +95,19 @@ class Library:
     # -- listing and lookup -------------------------------------------------------------
 
     def list_projects(self) -> list[ProjectInfo]:
+        """Projects by name with photo and pending counts (one pass over the photos)."""
+        pending = case((pending_clause(), 1), else_=0)
         with self.db.read() as s:
-            counts = dict(
-                s.execute(select(Photo.project_id, func.count()).group_by(Photo.project_id)).all()
-            )
-            pending = dict(
-                s.execute(
-                    select(Photo.project_id, func.count())
-                    .where(pending_clause())
-                    .group_by(Photo.project_id)
-                ).all()
-            )
+            counts = {
+                pid: (n, p or 0)
+                for pid, n, p in s.execute(
+                    select(Photo.project_id, func.count(), func.sum(pending)).group_by(
+                        Photo.project_id
+                    )
+                )
+            }
             rows = s.scalars(select(Project).order_by(func.lower(Project.name))).all()
-            return [self._info(p, counts.get(p.id, 0), pending.get(p.id, 0)) for p in rows]
+            return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 
     def find_project(self, ref: str) -> ProjectInfo:
         """A project by id, folder name or display name (in that order of preference)."""

@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(300)
         self._status_timer.timeout.connect(self._update_status)
+        self._projects_timer = QTimer(self)
+        self._projects_timer.setSingleShot(True)
+        self._projects_timer.setInterval(1000)
+        self._projects_timer.timeout.connect(self.projects.refresh_counts)
         self._build_actions()
         self._connect()
         self.processes = install_processes(self, session)  # dock, toasts on task ends
@@ -295,8 +299,10 @@ class MainWindow(QMainWindow):
             self._status_timer.start()
 
     def _update_status(self) -> None:
-        self.projects.refresh()
         self._update_running()
+        # Project counts are a pass over every photo: once a second is enough for a list.
+        if not self._projects_timer.isActive():
+            self._projects_timer.start()
 
     def _update_running(self) -> None:
         from photojobs.core.jobs.queries import list_tasks

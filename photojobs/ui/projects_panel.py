@@ -8,7 +8,9 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRunnable,
     Qt,
+    QThreadPool,
     QUrl,
     Signal,
 )
@@ -57,13 +59,29 @@ class ProjectsModel(QAbstractListModel):
         return next((i for i, p in enumerate(self.projects) if p.id == project_id), -1)
 
 
+class _CountProjects(QRunnable):
+    def __init__(self, session: LibrarySession, done: Any):
+        super().__init__()
+        self.session, self.done = session, done
+
+    def run(self) -> None:
+        try:
+            projects = self.session.projects()
+        except Exception:  # the library closed meanwhile: nothing to show
+            projects = []
+        self.done.emit(projects)
+
+
 class ProjectsPanel(QWidget):
     project_selected = Signal(object)  # ProjectInfo | None
+    _counted = Signal(list)
 
     def __init__(self, session: LibrarySession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.model = ProjectsModel(self)
+        self._counting = False
+        self._counted.connect(self._apply_counts)
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Projects")
@@ -83,6 +101,20 @@ class ProjectsPanel(QWidget):
         self.delete_action.triggered.connect(self.delete)
         self.open_action = QAction("Show in file manager", self)
         self.open_action.triggered.connect(self.open_folder)
+
+    def refresh_counts(self) -> None:
+        """Counts read on a pool thread (a pass over every photo), applied here when ready."""
+        if self._counting:
+            return
+        self._counting = True
+        QThreadPool.globalInstance().start(_CountProjects(self.session, self._counted))
+
+    def _apply_counts(self, projects: list[ProjectInfo]) -> None:
+        self._counting = False
+        if [p.id for p in projects] == [p.id for p in self.model.projects]:
+            self.model.update(projects)
+        else:
+            self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
         current = select or (self.current().id if self.current() else None)
