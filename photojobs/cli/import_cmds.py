@@ -16,7 +16,7 @@ from photojobs.core.importing import REJECTED
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
-from photojobs.core.photos import PhotoRecord
+from photojobs.core.photos import METADATA_COLUMNS, PhotoRecord
 from photojobs.core.project_import import analyse_for_project
 
 COMMANDS = ("import", "process", "show")
@@ -90,20 +90,7 @@ def _show(lib: Library, project_id: str, project_dir: Path, args: argparse.Names
         if row is None:
             raise CliError(f"{args.base}: no such photo in this project")
         record = PhotoRecord.of(row)
-        columns = (
-            "date_source",
-            "camera_make",
-            "camera_model",
-            "lens",
-            "width",
-            "height",
-            "iso",
-            "exposure_time",
-            "aperture",
-            "focal_length",
-            "thumbnail_error",
-            "preview_error",
-        )
+        columns = (*METADATA_COLUMNS[1:], "thumbnail_error", "preview_error")
         meta = {c: getattr(row, c) for c in columns}
         extra = json.loads(row.metadata_json or "{}")
     data = record.as_json() | meta | {"metadata": extra}

@@ -17,6 +17,21 @@ from sqlalchemy.orm import Session
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles, group_files
 
+# Capture facts kept as columns (sorted and filtered on); the rest is in metadata_json.
+METADATA_COLUMNS = (
+    "date_taken",
+    "date_source",
+    "camera_make",
+    "camera_model",
+    "lens",
+    "width",
+    "height",
+    "iso",
+    "exposure_time",
+    "aperture",
+    "focal_length",
+)
+
 
 class KeepDecision(StrEnum):
     JPG_ONLY = "jpg_only"

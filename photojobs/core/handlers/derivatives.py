@@ -26,6 +26,7 @@ from photojobs.core.imaging import DerivativeSpec, source_fingerprint
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
+from photojobs.core.photos import METADATA_COLUMNS
 
 KINDS = ("thumbnail", "preview")
 THUMBNAILS_FIRST = 48  # about a screenful of the grid
@@ -150,19 +151,7 @@ def _apply(row: Photo, o: Outcome) -> None:
 
 
 def _apply_metadata(row: Photo, m: dict[str, Any]) -> None:
-    for column in (
-        "date_taken",
-        "date_source",
-        "camera_make",
-        "camera_model",
-        "lens",
-        "width",
-        "height",
-        "iso",
-        "exposure_time",
-        "aperture",
-        "focal_length",
-    ):
+    for column in METADATA_COLUMNS:
         setattr(row, column, m.get(column))
     row.metadata_json = json.dumps({"orientation": m.get("orientation")} | m.get("extra", {}))
 

@@ -476,21 +476,7 @@ class JobStore:
         photo_id: int | None = None,
         now: float | None = None,
     ) -> None:
-        with self.db.write() as s:
-            item = s.scalar(select(JobItem).where(JobItem.job_id == job_id, JobItem.key == key))
-            if item is None:
-                s.add(
-                    JobItem(
-                        job_id=job_id,
-                        key=key,
-                        photo_id=photo_id,
-                        status=status,
-                        message=message,
-                        updated_at=_clock(now),
-                    )
-                )
-            else:
-                item.status, item.message, item.updated_at = status, message, _clock(now)
+        self.set_items(job_id, [(key, status, message, photo_id)], now)
 
     def set_items(
         self,
