@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -36,8 +37,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def choose_library(args: argparse.Namespace) -> Path | None:
     """--library, PHOTOJOBS_LIBRARY, the last one used, or (first run) ask."""
-    import os
-
     if args.library:
         return Path(args.library)
     if os.environ.get(LIBRARY_ENV):
@@ -46,21 +45,22 @@ def choose_library(args: argparse.Namespace) -> Path | None:
     if last := settings.value("library", "", str):
         return Path(last)
     default = default_library_path()
-    answer = QMessageBox.question(
-        None,
-        APP_NAME,
-        f"PhotoJobs keeps your shoots in a library folder.\n\nUse {default}?\n\n"
-        "Choose No to pick another folder.",
-        QMessageBox.StandardButton.Yes
-        | QMessageBox.StandardButton.No
-        | QMessageBox.StandardButton.Cancel,
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(f"Welcome to {APP_NAME}")
+    box.setText("PhotoJobs keeps your shoots in a library folder, one folder per shoot.")
+    box.setInformativeText(
+        f"Use {default}?\n\nYou can open another library later with --library or in Settings."
     )
-    if answer == QMessageBox.StandardButton.Cancel:
-        return None
-    if answer == QMessageBox.StandardButton.No:
+    use = box.addButton("Use this folder", QMessageBox.ButtonRole.AcceptRole)
+    other = box.addButton("Choose another…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(use)
+    box.exec()
+    if box.clickedButton() is other:
         folder = QFileDialog.getExistingDirectory(None, "Choose the library folder")
         return Path(folder) if folder else None
-    return default
+    return default if box.clickedButton() is use else None
 
 
 def open_session(args: argparse.Namespace) -> LibrarySession | None:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRunnable,
     Qt,
@@ -59,29 +60,36 @@ class ProjectsModel(QAbstractListModel):
         return next((i for i, p in enumerate(self.projects) if p.id == project_id), -1)
 
 
+class _Counted(QObject):
+    done = Signal(list)
+
+
 class _CountProjects(QRunnable):
-    def __init__(self, session: LibrarySession, done: Any):
+    """Reads the projects with their counts on a pool thread. It emits through its own
+    object, so a panel closed meanwhile is simply not told (emitting on a deleted
+    widget from another thread would crash)."""
+
+    def __init__(self, session: LibrarySession):
         super().__init__()
-        self.session, self.done = session, done
+        self.session = session
+        self.signals = _Counted()
 
     def run(self) -> None:
         try:
             projects = self.session.projects()
         except Exception:  # the library closed meanwhile: nothing to show
-            projects = []
-        self.done.emit(projects)
+            return
+        self.signals.done.emit(projects)
 
 
 class ProjectsPanel(QWidget):
     project_selected = Signal(object)  # ProjectInfo | None
-    _counted = Signal(list)
 
     def __init__(self, session: LibrarySession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.model = ProjectsModel(self)
         self._counting = False
-        self._counted.connect(self._apply_counts)
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Projects")
@@ -107,7 +115,9 @@ class ProjectsPanel(QWidget):
         if self._counting:
             return
         self._counting = True
-        QThreadPool.globalInstance().start(_CountProjects(self.session, self._counted))
+        job = _CountProjects(self.session)
+        job.signals.done.connect(self._apply_counts)
+        QThreadPool.globalInstance().start(job)
 
     def _apply_counts(self, projects: list[ProjectInfo]) -> None:
         self._counting = False

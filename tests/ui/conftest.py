@@ -108,3 +108,18 @@ def task_item_keys(library: Library, task_id: str) -> set[str]:
 
 
 __all__ = ["DATA", "import_into", "run_jobs", "task_item_keys", "task_jobs"]
+
+
+@pytest.fixture(autouse=True)
+def delete_closed_widgets() -> Iterator[None]:
+    """Set up first, torn down last: widgets pytest-qt closed (deleteLater) are deleted
+    before the next test, so a closed view's delayed layout never runs against the models
+    and sessions its own test already dropped."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

@@ -197,3 +197,17 @@ def test_rows_are_read_lazily_in_pages(qtbot, library, shoot) -> None:
         pass
     row = model.data(model.index(2), PhotoRowRole)
     assert row is not None and row.base.startswith("IMG_")
+
+
+def test_thumbnail_size_and_sort_are_remembered(qtbot, library: Library, shoot) -> None:
+    first = MainWindow(LibrarySession(library))
+    qtbot.addWidget(first)
+    first.grid.size_slider.setValue(300)
+    first.grid.sort_box.setCurrentText("Name")
+    first.grid.loader.shutdown()
+    second = MainWindow(LibrarySession(library))
+    qtbot.addWidget(second)
+    assert second.grid.size_slider.value() == 300
+    assert second.grid.delegate.cell == 300
+    assert second.grid.sort_box.currentText() == "Name"
+    second.grid.loader.shutdown()

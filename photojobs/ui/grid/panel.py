@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -83,6 +83,11 @@ class GridPanel(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
+        settings = QSettings()  # the photographer's last choices win over the config default
+        thumbnail_size = int(settings.value("grid/thumbnail_size", thumbnail_size))
+        order = str(settings.value("grid/sort", SortOrder.DATE.value))
+        if order in [o.value for o in SortOrder]:
+            self.sort_box.setCurrentText(order)
         self.size_slider.setValue(thumbnail_size)
         self.set_thumbnail_size(thumbnail_size)
 
@@ -97,6 +102,7 @@ class GridPanel(QWidget):
             self.select_row(0)
 
     def set_thumbnail_size(self, size: int) -> None:
+        QSettings().setValue("grid/thumbnail_size", size)
         self.delegate.cell = size
         self.view.setGridSize(self.delegate.cell_size())
         self.view.scheduleDelayedItemsLayout()
@@ -106,6 +112,7 @@ class GridPanel(QWidget):
             list(PhotoFilter)[self.filter_box.currentIndex()],
             list(SortOrder)[self.sort_box.currentIndex()],
         )
+        QSettings().setValue("grid/sort", self.sort_box.currentText())
         self._update_count()
 
     def _update_count(self) -> None:

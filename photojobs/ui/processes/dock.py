@@ -64,6 +64,10 @@ class ProcessesDock(QDockWidget):
         super().__init__("Processes", parent)
         self.setObjectName("processesDock")
         self.model, self.loop = model, loop
+        if model.parent() is None:
+            # The view must never outlive its model: a parentless model dies with the last
+            # Python reference, while the view's delayed layout may still ask it for data.
+            model.setParent(self)
         self.proxy = MaintenanceFilter(show_maintenance, self)
         self.proxy.setSourceModel(model)
         self.confirm: Callable[[str, str], bool] = lambda q, d: ask_to_cancel(self, q, d)
