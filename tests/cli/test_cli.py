@@ -3,51 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_kit import Cli
 
 PROJECT_KEYS = {"id", "name", "folder", "path"}
 LISTED_KEYS = PROJECT_KEYS | {"photo_count", "pending_count"}
 PHOTO_KEYS = {"id", "base", "files", "jpg_available", "raw_available", "other_available",
               "keep_jpg", "keep_raw", "pending", "thumbnail_status", "preview_status",
               "date_taken"}  # fmt: skip
-
-
-class Cli:
-    def __init__(self, tmp_path: Path):
-        self.lib = tmp_path / "library"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PHOTOJOBS_")}
-        self.env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg-config")
-        self.env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
-        self.env["HOME"] = str(tmp_path / "home")
-
-    def run(self, *args: str, library: bool = True) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "photojobs.cli.main"]
-        if library:
-            cmd += ["--library", str(self.lib)]
-        return subprocess.run(
-            [*cmd, *args], env=self.env, capture_output=True, text=True, timeout=60
-        )
-
-    def ok(self, *args: str) -> Any:
-        proc = self.run(*args, "--json")
-        assert proc.returncode == 0, proc.stderr
-        assert proc.stderr == ""
-        return json.loads(proc.stdout)
-
-    def fails(self, *args: str, code: int = 1) -> str:
-        proc = self.run(*args)
-        assert proc.returncode == code, (proc.stdout, proc.stderr)
-        assert "Traceback" not in proc.stderr
-        if code == 1:
-            assert proc.stderr.startswith("photojobs-cli: ")
-            assert proc.stderr.count("\n") == 1, "one clear line"
-        return proc.stderr
 
 
 @pytest.fixture

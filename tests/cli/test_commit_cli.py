@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_kit import Cli
 
 from photojobs.core.config import load_config
 from photojobs.core.library import Library
@@ -27,45 +24,9 @@ def blake(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes()).hexdigest()
 
 
-class Cli:
-    def __init__(self, tmp_path: Path):
-        self.lib = tmp_path / "library"
-        self.config = tmp_path / "config.json"
-        self.config.write_text(
-            json.dumps({"processing": {"thumbnail": {"max_dim": 64}, "preview": {"max_dim": 96}}})
-        )
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PHOTOJOBS_")}
-        self.env |= {
-            "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-            "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
-            "HOME": str(tmp_path / "home"),
-            "QT_QPA_PLATFORM": "offscreen",
-        }
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "photojobs.cli.main", "--library", str(self.lib)]
-        cmd += ["--config", str(self.config), *args]
-        return subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=60)
-
-    def ok(self, *args: str) -> Any:
-        proc = self.run(*args, "--json")
-        assert proc.returncode == 0, (proc.stdout, proc.stderr)
-        assert proc.stderr == ""
-        return json.loads(proc.stdout)
-
-    def fails(self, *args: str, code: int = 1) -> str:
-        proc = self.run(*args)
-        assert proc.returncode == code, (proc.stdout, proc.stderr)
-        assert "Traceback" not in proc.stderr
-        if code == 1:
-            assert proc.stderr.startswith("photojobs-cli: ")
-            assert proc.stderr.count("\n") == 1, "one clear line"
-        return proc.stderr
-
-
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path)
+    return Cli(tmp_path, {"processing": {"thumbnail": {"max_dim": 64}, "preview": {"max_dim": 96}}})
 
 
 @pytest.fixture

@@ -89,7 +89,8 @@ def test_malformed_manifest_gives_a_clear_error(
 
 @pytest.mark.parametrize("version", ["[1]", "abc", "{a: 1}"])
 def test_a_bad_version_is_a_manifest_error(tmp_path: Path, version: str) -> None:
-    _bad(tmp_path, f"name: Wedding\nid: {GOOD_ID}\nversion: {version}\n")
+    error = _bad(tmp_path, f"name: Wedding\nid: {GOOD_ID}\nversion: {version}\n")
+    assert "no valid version" in str(error)
 
 
 def test_yaml_tags_are_never_executed(tmp_path: Path) -> None:
