@@ -12,6 +12,7 @@ from photojobs.core.imaging import (
     DerivativeSpec,
     ImageError,
     PhotoSources,
+    UnsupportedFormat,
     read_metadata,
     render_derivatives,
 )
@@ -69,6 +70,8 @@ def render(
         return Outcome(w.photo_id, w.base, kinds, "unchanged", None, metadata)
     try:
         render_derivatives(w.sources, targets, pixel_limit=limit)
+    except UnsupportedFormat as e:
+        return Outcome(w.photo_id, w.base, kinds, "not_supported", str(e), metadata)
     except ImageError as e:
         return Outcome(w.photo_id, w.base, kinds, "failed", str(e), metadata)
     return Outcome(w.photo_id, w.base, kinds, "generated", None, metadata)

@@ -92,12 +92,24 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text) and printable / len(text) > 0.95
 
 
+NO_DECODER = "HEIF/HEIC images cannot be read: no HEIF decoder is installed"
+
+
+class UnsupportedFormat(ImageError):
+    """A real image in a format this installation cannot decode (not a broken file)."""
+
+
+def not_an_image_error(path: Path, head: bytes) -> ImageError:
+    reason = not_an_image_reason(path, head)
+    return (UnsupportedFormat if reason == NO_DECODER else ImageError)(path, reason)
+
+
 def not_an_image_reason(path: Path, head: bytes) -> str:
     """Reason for a file whose content no image reader recognises."""
     expected = _EXPECTED_BY_SUFFIX.get(path.suffix.lower(), "supported")
     content = describe_content(head)
     if expected == "HEIF" and content.startswith("a HEIF"):
-        return "HEIF/HEIC images cannot be read: no HEIF decoder is installed"
+        return NO_DECODER
     if content.startswith(f"a {expected} "):
         return "image is truncated or corrupt"  # the right kind of file, but unreadable
     return f"not a {expected} image (it looks like {content})"

@@ -15,7 +15,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 from .errors import (
     ImageError,
     check_readable,
-    not_an_image_reason,
+    not_an_image_error,
     os_error_reason,
     read_head,
     too_large_reason,
@@ -42,7 +42,7 @@ def image_errors(path: Path, pixel_limit: int) -> Iterator[None]:
         pixels = int(found.group(1)) if found else pixel_limit + 1
         raise ImageError(path, too_large_reason(pixels, pixel_limit)) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(path, not_an_image_reason(path, read_head(path))) from exc
+        raise not_an_image_error(path, read_head(path)) from exc
     except OSError as exc:
         # Decoder failures are OSErrors without an errno ("image file is truncated").
         reason = CORRUPT if exc.errno is None else os_error_reason(exc)

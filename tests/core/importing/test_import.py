@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -189,3 +190,27 @@ def test_a_name_that_is_not_text_is_rejected_not_fatal(library: Library, tmp_pat
     (candidate,) = analysis.candidates
     assert candidate.verdict == REJECTED
     assert "not valid text" in (candidate.reason or "")
+
+
+def test_a_heic_without_a_decoder_is_not_supported_not_broken(library: Library) -> None:
+    """A real HEIC this installation cannot decode is `not_supported`; the grid can say so
+    instead of calling the photographer's file broken."""
+    from PIL import Image as PillowImage
+
+    if ".heic" in PillowImage.registered_extensions():
+        pytest.skip("a HEIF decoder is installed here: every HEIC can be read")
+    project = library.create_project("Phone")
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
+    (project.path / "IMG_5001.HEIC").write_bytes(heic)
+    shutil.copyfile(DATA / "IMG_0004.JPG", project.path / "IMG_5002.JPG")
+    with library.db.write() as s:
+        scan_project(s, project.id, project.path)
+    JobStore(library.db, library.config).start_task("generate_derivatives", project_id=project.id)
+    run_jobs(library)
+    with library.db.read() as s:
+        rows = {r.base: r for r in s.scalars(select(Photo))}
+        heic_row, jpg_row = rows["IMG_5001"], rows["IMG_5002"]
+        assert (heic_row.thumbnail_status, heic_row.preview_status) == ("not_supported",) * 2
+        assert "no HEIF decoder" in (heic_row.thumbnail_error or "")
+        assert jpg_row.thumbnail_status == "generated"
+    assert (project.path / "IMG_5001.HEIC").read_bytes() == heic
