@@ -16,6 +16,7 @@ from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job, Photo, Project
+from photojobs.core.jobs.labels import job_label
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
 from photojobs.core.paths import DATA_DIR, safe_folder_name, unique_folder_name
 from photojobs.core.photos import pending_clause
@@ -154,6 +155,7 @@ class Library:
         project = self.find_project(ref)
         if not new_name.strip():
             raise LibraryError("a project needs a name")
+        self._refuse_while_busy(project, "renamed")
         wanted = safe_folder_name(new_name)
         folder = project.folder
         if wanted.casefold() != project.folder.casefold():
@@ -172,6 +174,7 @@ class Library:
     def delete_project(self, ref: str) -> Path:
         """Move the project folder into the library's own trash; nothing is destroyed."""
         project = self.find_project(ref)
+        self._refuse_while_busy(project, "deleted")
         trash = self.data_dir / "trash"
         trash.mkdir(exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -186,6 +189,18 @@ class Library:
                 os.rename(project.path, target)
             s.delete(s.get_one(Project, project.id))
         return target
+
+    def _refuse_while_busy(self, project: ProjectInfo, what: str) -> None:
+        """A job running in the folder would lose its way (a commit half done, say)."""
+        with self.db.read() as s:
+            busy = s.scalar(
+                select(Job.type).where(Job.project_id == project.id, Job.status == "running")
+            )
+        if busy is not None:
+            raise LibraryError(
+                f"'{project.name}' cannot be {what} while its jobs run ({job_label(busy)}); "
+                "try again when they finish"
+            )
 
     def _manifest_for(self, project: ProjectInfo, name: str) -> Manifest:
         try:

@@ -91,5 +91,7 @@ def write_manifest(project_dir: Path, manifest: Manifest) -> None:
         allow_unicode=True,
         sort_keys=False,
     )
-    tmp.write_text(text, "utf-8")
+    tmp.unlink(missing_ok=True)  # never write through a link left under this name
+    with open(tmp, "x", encoding="utf-8") as f:
+        f.write(text)
     os.replace(tmp, path)

@@ -338,3 +338,20 @@ def test_a_library_path_with_url_characters_opens_in_place(tmp_path: Path, confi
         assert lib.find_project(project.id).path.parent == root
     finally:
         lib.close()
+
+
+def test_a_project_with_a_running_job_is_not_renamed_or_deleted(library: Library) -> None:
+    """A commit half done must not lose its folder under it."""
+    from photojobs.core.jobs.store import JobStore
+
+    project = library.create_project("Busy")
+    store = JobStore(library.db, library.config)
+    job = store.enqueue("file_removal", project_id=project.id, source="user")
+    store.claim("worker")
+    with pytest.raises(LibraryError, match="while its jobs run \\(Removing files\\)"):
+        library.rename_project(project.id, "Elsewhere")
+    with pytest.raises(LibraryError, match="cannot be deleted"):
+        library.delete_project(project.id)
+    assert project.path.is_dir()
+    store.complete(job.id, "worker")
+    assert library.rename_project(project.id, "Elsewhere").folder == "Elsewhere"

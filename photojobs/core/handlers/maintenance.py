@@ -67,7 +67,11 @@ def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
         reason = str(e)
         bad = folder / ".project.yaml"
         if bad.exists():
-            os.replace(bad, folder / ".project.yaml.bad")  # keep what was there
+            kept, n = folder / ".project.yaml.bad", 1
+            while kept.exists():  # keep every broken version, not just the last
+                n += 1
+                kept = folder / f".project.yaml.bad{n}"
+            os.replace(bad, kept)
     write_manifest(folder, expected)
     with ctx.db.write() as s:
         s.get_one(Project, project_id).manifest_error = None

@@ -51,6 +51,17 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
         ctx.check_cancelled()
         known_files = _as_files(base, json.loads(files_json))
         on_disk = _on_disk(listing, base, known_files)
+        if lost := _kept_but_gone(known_files, on_disk, keep_jpg, keep_raw):
+            # What the photographer kept is gone: trashing the rest could leave nothing.
+            ctx.item(
+                base,
+                "failed",
+                f"{base}: the {lost} you kept is no longer in the project "
+                "folder; nothing was moved (check the folder, then commit again)",
+                photo_id,
+            )
+            ctx.progress(done, total)
+            continue
         names = files_to_trash(on_disk, not keep_jpg, not keep_raw)
         known = files_to_trash(known_files, not keep_jpg, not keep_raw)
         failures = [
@@ -84,6 +95,15 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
             )
         )
     ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+def _kept_but_gone(known: PhotoFiles, on_disk: PhotoFiles, keep_jpg: bool, keep_raw: bool) -> str:
+    """'JPG' or 'RAW' when a format the photographer keeps has vanished from the folder."""
+    if keep_jpg and known.jpg and not on_disk.jpg:
+        return "JPG"
+    if keep_raw and known.raw and not on_disk.raw:
+        return "RAW"
+    return ""
 
 
 def _as_files(base: str, names: list[str]) -> PhotoFiles:

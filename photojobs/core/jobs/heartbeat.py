@@ -57,10 +57,14 @@ class Heartbeat:
     def beat(self) -> None:
         contexts = self.running()
         if contexts:
-            asked = self.store.heartbeat([c.job.id for c in contexts], self.worker_id)
+            ids = [c.job.id for c in contexts]
+            asked = self.store.heartbeat(ids, self.worker_id)
+            held = self.store.owned(ids, self.worker_id)
             for ctx in contexts:
                 if ctx.job.id in asked:
                     ctx.request_cancel()
+                elif ctx.job.id not in held:
+                    ctx.request_stop()  # recovered elsewhere while we slept: let it go
                 ctx.flush_progress()
         if time.time() - self._last_recovery >= max(self.stale / 2, self.interval):
             self.recover()

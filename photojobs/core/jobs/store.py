@@ -243,6 +243,21 @@ class JobStore:
             )
             return set(s.scalars(select(Job.id).where(Job.id.in_(ids), Job.cancel_requested)))
 
+    def owned(self, job_ids: Iterable[int], worker_id: str) -> set[int]:
+        """The jobs among these that this worker still holds (recovery elsewhere may have
+        taken one away: its handler must then stop)."""
+        ids = list(job_ids)
+        with self.db.read() as s:
+            return set(
+                s.scalars(
+                    select(Job.id).where(
+                        Job.id.in_(ids),
+                        Job.worker_id == worker_id,
+                        Job.status == JobStatus.RUNNING.value,
+                    )
+                )
+            )
+
     def set_progress(self, job_id: int, done: int, total: int) -> None:
         with self.db.write() as s:
             s.execute(
@@ -448,7 +463,10 @@ class JobStore:
             recovered = []
             for row in running:
                 hb = row.heartbeat_at or row.started_at or 0.0
-                if hb >= now - stale and not _worker_is_dead(row.worker_id):
+                state = _worker_state(row.worker_id)
+                if state == ALIVE_ELSEWHERE:
+                    continue  # another live process here (one that slept, say): still its job
+                if hb >= now - stale and state != DEAD:
                     continue
                 if row.cancel_requested:
                     _finish(row, JobStatus.CANCELED, now, "canceled")
@@ -546,21 +564,22 @@ def _cancel_row(row: Job, now: float) -> None:
         row.cancel_requested = True
 
 
-def _worker_is_dead(worker_id: str | None) -> bool:
-    """True when the worker was a process on this machine that no longer exists."""
+DEAD, ALIVE_ELSEWHERE, UNKNOWN = "dead", "alive elsewhere", "unknown"
+
+
+def _worker_state(worker_id: str | None) -> str:
+    """DEAD: a process on this machine that no longer exists; ALIVE_ELSEWHERE: another
+    process on this machine that still runs; UNKNOWN: this process, or another machine."""
     if not worker_id or os.name != "posix":
-        return False
+        return UNKNOWN
     host, _, rest = worker_id.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return UNKNOWN
     try:
-        os.kill(pid, 0)
+        os.kill(int(pid_text), 0)
     except ProcessLookupError:
-        return True
+        return DEAD
     except PermissionError:
-        return False
-    return False
+        return ALIVE_ELSEWHERE
+    return ALIVE_ELSEWHERE

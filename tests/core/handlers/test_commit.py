@@ -406,3 +406,20 @@ def test_a_sidecar_left_alone_by_a_crash_still_goes(shoot: Shoot) -> None:
     assert sorted(e["original_name"] for e in shoot.entries()) == ["S.DNG", "S.DNG.xmp", "S.JPG"]
     assert_trash_consistent(shoot, before)
     assert shoot.photos() == {}
+
+
+def test_a_kept_file_that_vanished_stops_that_photo(shoot: Shoot) -> None:
+    """Keep JPG only, then the JPG disappears outside the app: trashing the RAW would leave
+    nothing of the photo, so nothing of it moves and the item says why."""
+    shoot.pair("DSC_1")
+    shoot.pair("DSC_2")
+    shoot.scan()
+    shoot.keep(KeepDecision.JPG_ONLY, "DSC_1", "DSC_2")
+    (shoot.dir / "DSC_1.JPG").unlink()
+    task_id = shoot.commit()
+    shoot.run_all()
+    assert (shoot.dir / "DSC_1.DNG").exists()  # the only copy left stays in place
+    assert not (shoot.dir / "DSC_2.DNG").exists()  # the other photo proceeds
+    (job,) = shoot.jobs(task_id, "file_removal")
+    item = shoot.items(job["id"])["DSC_1"]
+    assert item["status"] == "failed" and "the JPG you kept is no longer" in item["message"]

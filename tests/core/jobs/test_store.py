@@ -316,6 +316,24 @@ def test_a_job_of_a_dead_local_process_is_recovered_at_once(store: JobStore) -> 
     assert recovered.id == job.id and recovered.status == JobStatus.QUEUED
 
 
+def test_a_live_process_keeps_its_job_even_with_a_stale_heartbeat(store: JobStore) -> None:
+    """A laptop that slept: the other process's heartbeat is old, but it still runs the
+    job. Taking it would run it twice; only a dead process loses its job."""
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        worker = f"{socket.gethostname()}:{alive.pid}:abcdef"
+        job = store.enqueue("a", now=T0)
+        store.claim(worker, now=T0)
+        assert store.recover(now=T0 + 10_000) == []
+        assert store.claim("someone-else", now=T0 + 10_000) is None
+        assert store.owned([job.id], worker) == {job.id}
+    finally:
+        alive.kill()
+        alive.wait()
+    (recovered,) = store.recover(now=T0 + 10_001)
+    assert recovered.id == job.id and store.owned([job.id], worker) == set()
+
+
 def test_recover_ends_a_job_asked_to_cancel_canceled(store: JobStore, library: Library) -> None:
     job = store.enqueue("a", now=T0)
     store.claim(ELSEWHERE, now=T0)
