@@ -47,54 +47,57 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
     trashed = _trashed(ctx, job)
     total = len(work)
     changed: list[int] = []
-    for done, (photo_id, base, keep_jpg, keep_raw, files_json, updated) in enumerate(work, 1):
-        ctx.check_cancelled()
-        known_files = _as_files(base, json.loads(files_json))
-        on_disk = _on_disk(listing, base, known_files)
-        if lost := _kept_but_gone(known_files, on_disk, keep_jpg, keep_raw):
-            # What the photographer kept is gone: trashing the rest could leave nothing.
-            ctx.item(
-                base,
-                "failed",
-                f"{base}: the {lost} you kept is no longer in the project "
-                "folder; nothing was moved (check the folder, then commit again)",
-                photo_id,
-            )
+    try:
+        for done, (photo_id, base, keep_jpg, keep_raw, files_json, updated) in enumerate(work, 1):
+            ctx.check_cancelled()
+            known_files = _as_files(base, json.loads(files_json))
+            on_disk = _on_disk(listing, base, known_files)
+            if lost := _kept_but_gone(known_files, on_disk, keep_jpg, keep_raw):
+                # What the photographer kept is gone: trashing the rest could leave nothing.
+                ctx.item(
+                    base,
+                    "failed",
+                    f"{base}: the {lost} you kept is no longer in the project "
+                    "folder; nothing was moved (check the folder, then commit again)",
+                    photo_id,
+                )
+                ctx.progress(done, total)
+                continue
+            names = files_to_trash(on_disk, not keep_jpg, not keep_raw)
+            known = files_to_trash(known_files, not keep_jpg, not keep_raw)
+            failures = [
+                f"{name}: vanished before the commit (no longer in the project folder)"
+                for name in known
+                if name not in names and not _moved(trashed.get((base, name), []), job, updated)
+            ]
+            for name in names:
+                try:
+                    move_to_trash(ctx.db, project_id, folder, name, base, photo_id, job.task_id)
+                except FileNotFoundError:
+                    failures.append(f"{name}: vanished before the commit")
+                except OSError as e:
+                    failures.append(f"{name}: could not be moved to the trash ({e.strerror or e})")
+            left = _files_left(folder, on_disk)
+            stays = _update_photo(ctx, photo_id, left, folder, base)
+            changed.append(photo_id)
+            status = "failed" if failures else "done"
+            message = "; ".join(failures) or f"{len(names)} file(s) to trash"
+            ctx.item(base, status, message, photo_id if stays else None)
             ctx.progress(done, total)
-            continue
-        names = files_to_trash(on_disk, not keep_jpg, not keep_raw)
-        known = files_to_trash(known_files, not keep_jpg, not keep_raw)
-        failures = [
-            f"{name}: vanished before the commit (no longer in the project folder)"
-            for name in known
-            if name not in names and not _moved(trashed.get((base, name), []), job, updated)
-        ]
-        for name in names:
-            try:
-                move_to_trash(ctx.db, project_id, folder, name, base, photo_id, job.task_id)
-            except FileNotFoundError:
-                failures.append(f"{name}: vanished before the commit")
-            except OSError as e:
-                failures.append(f"{name}: could not be moved to the trash ({e.strerror or e})")
-        left = _files_left(folder, on_disk)
-        stays = _update_photo(ctx, photo_id, left, folder, base)
-        changed.append(photo_id)
-        status = "failed" if failures else "done"
-        message = "; ".join(failures) or f"{len(names)} file(s) to trash"
-        ctx.item(base, status, message, photo_id if stays else None)
-        ctx.progress(done, total)
-    remake = _awaiting_derivatives(ctx, project_id)
-    if remake:
-        ctx.enqueue_followup(
-            NewJob(
-                "generate_derivatives",
-                {"bases": remake, "force": True},
-                priority=60,
-                source=job.source,
-                scope="photos",
+    finally:
+        # Also when canceled: photos already handled get their thumbnails back.
+        remake = _awaiting_derivatives(ctx, project_id)
+        if remake:
+            ctx.enqueue_followup(
+                NewJob(
+                    "generate_derivatives",
+                    {"bases": remake, "force": True},
+                    priority=60,
+                    source=job.source,
+                    scope="photos",
+                )
             )
-        )
-    ctx.emit(PhotosChanged(project_id, tuple(changed)))
+        ctx.emit(PhotosChanged(project_id, tuple(changed)))
 
 
 def _kept_but_gone(known: PhotoFiles, on_disk: PhotoFiles, keep_jpg: bool, keep_raw: bool) -> str:

@@ -60,7 +60,7 @@ def run_job(
 def _stopped(ctx: JobContext, worker_id: str, now: float) -> JobRecord | None:
     if ctx.stopping:
         return ctx.store.release(ctx.job.id, worker_id, now=now)
-    return ctx.store.cancel_finished(ctx.job.id, worker_id, now=now)
+    return ctx.store.cancel_finished(ctx.job.id, worker_id, now=now, followups=ctx.followups)
 
 
 def _announce(ctx: JobContext, records: Sequence[JobRecord | None]) -> list[JobRecord]:

@@ -363,14 +363,23 @@ class JobStore:
             return JobRecord.of(row)
 
     def cancel_finished(
-        self, job_id: int, worker_id: str, now: float | None = None
+        self,
+        job_id: int,
+        worker_id: str,
+        now: float | None = None,
+        followups: Sequence[NewJob] = (),
     ) -> JobRecord | None:
-        """A running job that stopped because it was asked to."""
+        """A running job that stopped because it was asked to. Follow-ups it asked for
+        (repairs of what it already did, like thumbnails to remake) are still enqueued, in
+        the same transaction; the task's next stage is not."""
+        now = _clock(now)
         with self.db.write() as s:
             row = self._own(s, job_id, worker_id)
             if row is None:
                 return None
-            _finish(row, JobStatus.CANCELED, _clock(now), "canceled")
+            _finish(row, JobStatus.CANCELED, now, "canceled")
+            for f in followups:
+                self._followup(s, row, f, now)
             return JobRecord.of(row)
 
     def release(self, job_id: int, worker_id: str, now: float | None = None) -> JobRecord | None:

@@ -3,6 +3,8 @@ what goes to `.trash`, what stays, and that nothing is ever lost or overwritten.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from handler_kit import Shoot, blake
 from PIL import Image
@@ -423,3 +425,42 @@ def test_a_kept_file_that_vanished_stops_that_photo(shoot: Shoot) -> None:
     (job,) = shoot.jobs(task_id, "file_removal")
     item = shoot.items(job["id"])["DSC_1"]
     assert item["status"] == "failed" and "the JPG you kept is no longer" in item["message"]
+
+
+def test_a_commit_canceled_halfway_still_remakes_the_thumbnails_it_took(shoot: Shoot) -> None:
+    """Cancel after the first photo: that photo's JPG is in the trash, and its thumbnail
+    comes back from the RAW through a follow-up of the canceled job (same task)."""
+    from photojobs.core.handlers import default_registry
+    from photojobs.core.jobs.context import JobContext
+    from photojobs.core.jobs.runner import run_job
+    from photojobs.core.jobs.store import new_worker_id
+
+    for base in ("DSC_1", "DSC_2", "DSC_3"):
+        shoot.pair(base)
+    shoot.scan()
+    shoot.run_one("generate_derivatives")
+    shoot.keep(KeepDecision.RAW_ONLY, "DSC_1", "DSC_2", "DSC_3")
+    task_id = shoot.commit()
+    worker = new_worker_id()
+    job = shoot.store.claim(worker)
+    assert job is not None and job.type == "file_removal"
+    ctx = JobContext(shoot.lib, shoot.store, job, lambda e: None)
+    report = ctx.item
+
+    def item_then_cancel(*args, **kwargs):  # the photographer presses Cancel after one photo
+        report(*args, **kwargs)
+        ctx.request_cancel()
+
+    ctx.item = item_then_cancel  # type: ignore[method-assign]
+    run_job(ctx, default_registry(), worker)
+
+    (removal,) = shoot.jobs(task_id, "file_removal")
+    assert removal["status"] == "canceled"
+    assert not (shoot.dir / "DSC_1.JPG").exists() and (shoot.dir / "DSC_2.JPG").exists()
+    (remake,) = shoot.jobs(task_id, "generate_derivatives")
+    assert json.loads(remake["payload_json"])["bases"] == ["DSC_1"]
+    assert shoot.jobs(task_id, "manifest_check") == []  # the next stage does not start
+    shoot.run_all()
+    assert shoot.photo("DSC_1").thumbnail_status == "generated"
+    with Image.open(shoot.thumb("DSC_1")) as im:
+        assert im.width > 0
