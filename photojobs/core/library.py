@@ -11,6 +11,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
 
 from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
@@ -97,30 +98,25 @@ class Library:
 
     def list_projects(self) -> list[ProjectInfo]:
         """Projects by name with photo and pending counts (one pass over the photos)."""
-        pending = case((pending_clause(), 1), else_=0)
         with self.db.read() as s:
-            counts = {
-                pid: (n, p or 0)
-                for pid, n, p in s.execute(
-                    select(Photo.project_id, func.count(), func.sum(pending)).group_by(
-                        Photo.project_id
-                    )
-                )
-            }
+            counts = _counts(s)
             rows = s.scalars(select(Project).order_by(func.lower(Project.name))).all()
             return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 
     def find_project(self, ref: str) -> ProjectInfo:
-        """A project by id, folder name or display name (in that order of preference)."""
-        for p in self.list_projects():
-            if ref in (p.id, p.folder):
-                return p
-        matches = [p for p in self.list_projects() if p.name.casefold() == ref.casefold()]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise LibraryError(f"several projects are named '{ref}'; use the folder name or id")
-        raise LibraryError(f"no project '{ref}' in {self.root}")
+        """A project by id, folder name or display name (in that order of preference);
+        only that project's photos are counted."""
+        with self.db.read() as s:
+            rows = s.scalars(select(Project)).all()
+            found = [p for p in rows if ref in (p.id, p.folder)]
+            if not found:
+                found = [p for p in rows if p.name.casefold() == ref.casefold()]
+            if len(found) > 1:
+                raise LibraryError(f"several projects are named '{ref}'; use the folder name or id")
+            if not found:
+                raise LibraryError(f"no project '{ref}' in {self.root}")
+            project = found[0]
+            return self._info(project, *_counts(s, project.id).get(project.id, (0, 0)))
 
     def _info(self, p: Project, photos: int = 0, pending: int = 0) -> ProjectInfo:
         return ProjectInfo(
@@ -274,3 +270,12 @@ class Library:
 
 def open_library(root: Path | str | None = None, config_path: Path | str | None = None) -> Library:
     return Library.open(Path(root) if root else None, load_config(config_path))
+
+
+def _counts(s: Session, project_id: str | None = None) -> dict[str, tuple[int, int]]:
+    """project id -> (photos, pending deletion), in one pass over the photos."""
+    pending = case((pending_clause(), 1), else_=0)
+    query = select(Photo.project_id, func.count(), func.sum(pending)).group_by(Photo.project_id)
+    if project_id is not None:
+        query = query.where(Photo.project_id == project_id)
+    return {pid: (n, p or 0) for pid, n, p in s.execute(query)}

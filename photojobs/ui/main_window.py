@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from photojobs import APP_NAME
 from photojobs.core.commits import NothingToCommit
 from photojobs.core.jobs.events import JobEvent, PhotosChanged, TaskEvent
-from photojobs.core.library import LibraryError, ProjectInfo
+from photojobs.core.library import ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.commit_bar import CommitBar
@@ -425,6 +425,3 @@ class MainWindow(QMainWindow):
             self.restoreState(state)  # type: ignore[arg-type]
         if splitter := settings.value("splitter"):
             self.splitter.restoreState(splitter)  # type: ignore[arg-type]
-
-
-__all__ = ["LibraryError", "MainWindow"]

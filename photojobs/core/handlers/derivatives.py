@@ -54,13 +54,14 @@ def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: boo
         (works[len(first) :], [specs["preview"], specs["thumbnail"]], with_metadata),
     ]
     recorder = _Recorder(ctx, job, total=2 * len(works))
-    with ThreadPoolExecutor(worker_count(ctx.config), thread_name_prefix="imaging") as pool:
+    workers = worker_count(ctx.config)
+    with ThreadPoolExecutor(workers, thread_name_prefix="imaging") as pool:
         for batch, kinds, metadata in passes:
 
             def task(w: Work, kinds: list[DerivativeSpec] = kinds, meta: bool = metadata):
                 return render(w, kinds, project_dir, limit, meta, force)
 
-            for outcome in _ordered(pool, task, batch, ctx.cancelled):
+            for outcome in _ordered(pool, task, batch, ctx.cancelled, window=2 * workers):
                 recorder.add(outcome)
             recorder.flush()
             ctx.check_cancelled()
@@ -79,9 +80,9 @@ def _ordered(
     fn: Callable[[Work], Outcome],
     works: Sequence[Work],
     cancelled: Callable[[], bool],
+    window: int,
 ) -> Iterator[Outcome]:
-    """Results in order with a bounded number in flight, stopping early on cancel."""
-    window = max(2, pool._max_workers * 2)
+    """Results in order with at most `window` in flight, stopping early on cancel."""
     pending: list[Future[Outcome]] = []
     it = iter(works)
     for w in it:

@@ -9,21 +9,23 @@ from pathlib import Path
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.runner import PermanentJobError
+from photojobs.core.library import LibraryError
 from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR, UnsafePathError, check_project_dirs
 
 
 def project_dir(ctx: JobContext, job: JobRecord) -> Path:
     """The job's project folder; a permanent failure when the project or folder is gone."""
-    for p in ctx.library.list_projects():
-        if p.id == job.project_id:
-            if not p.path.is_dir():
-                raise PermanentJobError(f"the folder of project '{p.name}' is missing")
-            try:
-                check_project_dirs(p.path)
-            except UnsafePathError as e:
-                raise PermanentJobError(str(e)) from e
-            return p.path
-    raise PermanentJobError("the project of this job no longer exists")
+    try:
+        p = ctx.library.find_project(job.project_id or "")
+    except LibraryError:
+        raise PermanentJobError("the project of this job no longer exists") from None
+    if not p.path.is_dir():
+        raise PermanentJobError(f"the folder of project '{p.name}' is missing")
+    try:
+        check_project_dirs(p.path)
+    except UnsafePathError as e:
+        raise PermanentJobError(str(e)) from e
+    return p.path
 
 
 def derivative_path(folder: Path, kind: str, base: str) -> Path:
