@@ -33,6 +33,9 @@ METADATA_COLUMNS = (
 )
 
 
+IN_LIMIT = 10_000  # ids in one IN (...): well under SQLite's limit on bound variables
+
+
 class KeepDecision(StrEnum):
     JPG_ONLY = "jpg_only"
     RAW_ONLY = "raw_only"
@@ -170,6 +173,29 @@ def apply_files(row: Photo, files: PhotoFiles, now: float) -> bool:
     return True
 
 
+SNAPSHOT_COLUMNS = ("id", "created_at", "keep_jpg", "keep_raw", *METADATA_COLUMNS, "metadata_json")
+
+
+def snapshot_of(row: Photo) -> dict[str, Any]:
+    """What makes a photo the same photo after its files come back from the trash."""
+    return {column: getattr(row, column) for column in SNAPSHOT_COLUMNS}
+
+
+def photo_from_snapshot(
+    session: Session, project_id: str, files: PhotoFiles, snapshot: dict[str, Any], now: float
+) -> Photo:
+    """A new row for a restored photo whose row a commit removed: its old id when still
+    free, its capture facts; the keep flags follow the files now present."""
+    row = new_photo(project_id, files, now)
+    for column in SNAPSHOT_COLUMNS:
+        if column in snapshot and column not in ("id", "keep_jpg", "keep_raw"):
+            setattr(row, column, snapshot[column])
+    old_id = snapshot.get("id")
+    if isinstance(old_id, int) and session.get(Photo, old_id) is None:
+        row.id = old_id
+    return row
+
+
 def new_photo(project_id: str, files: PhotoFiles, now: float) -> Photo:
     row = Photo(
         project_id=project_id,
@@ -262,6 +288,43 @@ def set_keep(
         except DecisionError as e:
             errors.append(str(e))
     return errors
+
+
+def keep_flags(
+    session: Session, project_id: str, *, bases: Sequence[str] = (), pending_only: bool = False
+) -> dict[int, tuple[bool, bool]]:
+    """photo id -> (keep JPG, keep RAW) for these photos, or every pending one."""
+    query = select(Photo.id, Photo.keep_jpg, Photo.keep_raw).where(Photo.project_id == project_id)
+    if bases:
+        query = query.where(Photo.base.in_(list(bases)))
+    if pending_only:
+        query = query.where(pending_clause())
+    return {i: (bool(j), bool(r)) for i, j, r in session.execute(query)}
+
+
+def set_keep_flags(
+    session: Session, project_id: str, flags: dict[int, tuple[bool, bool]]
+) -> list[int]:
+    """Put keep flags back as an undo or redo remembers them. A flag for a format the photo
+    no longer has is ignored. Returns the photos that changed."""
+    changed = []
+    ids = list(flags)
+    chunks = (ids[i : i + IN_LIMIT] for i in range(0, len(ids), IN_LIMIT))
+    rows = (
+        row
+        for chunk in chunks
+        for row in session.scalars(
+            select(Photo).where(Photo.project_id == project_id, Photo.id.in_(chunk))
+        )
+    )
+    for row in rows:
+        keep_jpg, keep_raw = flags[row.id]
+        new = (row.jpg_available and keep_jpg, row.raw_available and keep_raw)
+        if new != (row.keep_jpg, row.keep_raw):
+            row.keep_jpg, row.keep_raw = new
+            row.updated_at = time.time()
+            changed.append(row.id)
+    return changed
 
 
 def revert(session: Session, project_id: str, photo_ids: Iterable[int] | None = None) -> int:

@@ -28,8 +28,10 @@ def move_to_trash(
     photo_base: str,
     photo_id: int | None,
     task_id: str | None,
+    photo_json: str | None = None,
 ) -> int:
-    """Move one original into `.trash/` under a name that never collides; returns the entry."""
+    """Move one original into `.trash/` under a name that never collides; returns the entry.
+    `photo_json` is the photo as it was (see `photos.snapshot_of`), for a restore."""
     source = project_dir / name
     size = source.stat().st_size  # raises FileNotFoundError for a vanished file
     trash = project_subdir(project_dir, TRASH_DIR, create=True)
@@ -44,6 +46,7 @@ def move_to_trash(
             status=PENDING,
             trashed_at=time.time(),
             task_id=task_id,
+            photo_json=photo_json,
         )
         s.add(entry)
         s.flush()

@@ -6,16 +6,31 @@ anything slow becomes a task on the worker loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from photojobs.core.commits import CommitStarted, start_commit, start_restore
+from photojobs.core.commits import (
+    CommitStarted,
+    Workset,
+    decided_since,
+    pending_workset,
+    start_commit,
+    start_restore,
+)
+from photojobs.core.decision_history import DecisionHistory, DecisionStep
 from photojobs.core.handlers import default_registry
-from photojobs.core.jobs.events import PhotosChanged
+from photojobs.core.jobs.events import PhotosChanged, TaskEvent
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.library import Library, ProjectInfo
-from photojobs.core.photos import KeepDecision, PendingCounts, pending_counts, revert, set_keep
+from photojobs.core.photos import (
+    KeepDecision,
+    PendingCounts,
+    keep_flags,
+    pending_counts,
+    set_keep,
+    set_keep_flags,
+)
 from photojobs.runtime.scheduler import MaintenanceScheduler
 from photojobs.runtime.worker import WorkerLoop
 
@@ -23,6 +38,9 @@ from photojobs.runtime.worker import WorkerLoop
 class LibrarySession(QObject):
     projects_changed = Signal()
     decisions_changed = Signal(str, list)  # project id, photo ids
+    history_changed = Signal(str)  # project id: what Undo and Redo would do has changed
+
+    FINAL = ("completed", "failed", "canceled")
 
     def __init__(
         self,
@@ -36,6 +54,9 @@ class LibrarySession(QObject):
         self.scheduler = MaintenanceScheduler(self.loop, self)
         self.signals = self.loop.signals
         self.store = self.loop.store
+        self.history = DecisionHistory()
+        self._commits: dict[str, tuple[str, frozenset[int]]] = {}  # task -> project, photos
+        self.signals.task_changed.connect(self._task_changed)
 
     def start(self, with_scheduler: bool = True) -> None:
         self.loop.start()
@@ -67,31 +88,101 @@ class LibrarySession(QObject):
 
     # -- decisions -----------------------------------------------------------------------
 
-    def decide(self, project_id: str, bases: Sequence[str], decision: KeepDecision) -> list[str]:
-        """Written at once, so a decision survives a crash; returns refusals by photo."""
+    def decide(
+        self, project_id: str, bases: Sequence[str], decision: KeepDecision, label: str = ""
+    ) -> list[str]:
+        """Written at once, so a decision survives a crash, and recorded as one undo step;
+        returns refusals by photo."""
         with self.library.db.write() as s:
+            before = keep_flags(s, project_id, bases=bases)
             errors = set_keep(s, project_id, list(bases), decision)
+            after = keep_flags(s, project_id, bases=bases)
+        self._record(project_id, label or decision.value, before, after)
         self._decided(project_id)
         return errors
 
-    def revert(self, project_id: str, photo_ids: Sequence[int] | None = None) -> int:
+    def revert(self, project_id: str) -> int:
+        """Every pending decision back to "keep"; one undo step brings them all back."""
         with self.library.db.write() as s:
-            n = revert(s, project_id, photo_ids)
+            before = keep_flags(s, project_id, pending_only=True)
+            after = {i: (True, True) for i in before}  # "keep" for each format it has
+            set_keep_flags(s, project_id, after)
+        self._record(project_id, "Revert all decisions", before, after)
         self._decided(project_id)
-        return n
+        return len(before)
+
+    def undo(self, project_id: str) -> DecisionStep | None:
+        """Sets back the photos of the last decision; None when there is nothing to undo."""
+        step = self.history.next_undo(project_id)
+        if step is None:
+            return None
+        with self.library.db.write() as s:
+            set_keep_flags(s, project_id, step.before)
+        self.history.undone(project_id)
+        self._decided(project_id, step.photo_ids)
+        return step
+
+    def redo(self, project_id: str) -> DecisionStep | None:
+        step = self.history.next_redo(project_id)
+        if step is None:
+            return None
+        with self.library.db.write() as s:
+            set_keep_flags(s, project_id, step.after)
+        self.history.redone(project_id)
+        self._decided(project_id, step.photo_ids)
+        return step
 
     def pending(self, project_id: str) -> PendingCounts:
         with self.library.db.read() as s:
             return pending_counts(s, project_id)
 
-    def _decided(self, project_id: str) -> None:
-        self.decisions_changed.emit(project_id, [])
-        self.signals.photos_changed.emit(PhotosChanged(project_id))
+    def pending_workset(self, project_id: str) -> Workset:
+        """What a commit confirmed now would move."""
+        with self.library.db.read() as s:
+            return pending_workset(s, project_id)
+
+    def decided_since(self, project_id: str, workset: Workset) -> PendingCounts:
+        """Pending decisions that a running commit (of `workset`) leaves for the next one."""
+        with self.library.db.read() as s:
+            return decided_since(s, project_id, workset)
+
+    def _record(
+        self,
+        project_id: str,
+        label: str,
+        before: dict[int, tuple[bool, bool]],
+        after: dict[int, tuple[bool, bool]],
+    ) -> None:
+        changed = [i for i in before if before[i] != after.get(i, before[i])]
+        if changed:
+            self.history.record(
+                project_id,
+                DecisionStep(
+                    label, {i: before[i] for i in changed}, {i: after[i] for i in changed}
+                ),
+            )
+            self.history_changed.emit(project_id)
+
+    def _decided(self, project_id: str, photo_ids: Iterable[int] = ()) -> None:
+        ids = tuple(photo_ids)
+        self.decisions_changed.emit(project_id, list(ids))
+        self.signals.photos_changed.emit(PhotosChanged(project_id, ids))
+        self.history_changed.emit(project_id)
+
+    def _task_changed(self, event: TaskEvent) -> None:
+        """A finished commit takes its photos out of the undo history."""
+        if event.task_id in self._commits and event.status in self.FINAL:
+            project_id, photo_ids = self._commits.pop(event.task_id)
+            self.history.forget(project_id, photo_ids)
+            self.history_changed.emit(project_id)
 
     # -- tasks ---------------------------------------------------------------------------
 
-    def commit(self, project: ProjectInfo) -> CommitStarted:
-        started = start_commit(self.library, self.store, project)
+    def commit(self, project: ProjectInfo, workset: Workset | None = None) -> CommitStarted:
+        """Moves exactly `workset` (what the person confirmed), or all that is pending."""
+        started = start_commit(self.library, self.store, project, workset)
+        if started.created:
+            self._commits[started.task_id] = (project.id, started.workset.photo_ids)
         self.loop.announce_task(started.task_id)
         self.loop.poke()
         return started

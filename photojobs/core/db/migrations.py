@@ -119,7 +119,13 @@ ALTER TABLE photos ADD COLUMN source_fingerprint TEXT;
 CREATE INDEX photos_project_date ON photos (project_id, date_taken);
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# v3: what a trashed photo was (its id, decisions and capture facts), so a restore brings
+# back the same photo even when the commit removed its row.
+V3 = """
+ALTER TABLE trash_entries ADD COLUMN photo_json TEXT;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -121,3 +121,4 @@ class TrashEntry(Base):
     status: Mapped[str] = mapped_column(default="pending")
     trashed_at: Mapped[float]
     task_id: Mapped[str | None]
+    photo_json: Mapped[str | None]

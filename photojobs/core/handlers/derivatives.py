@@ -39,7 +39,8 @@ def upload_postprocess(ctx: JobContext, job: JobRecord) -> None:
 
 
 def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
-    _process(ctx, job, with_metadata=False, force=bool(job.payload.get("force")))
+    p = job.payload
+    _process(ctx, job, with_metadata=bool(p.get("metadata")), force=bool(p.get("force")))
 
 
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:

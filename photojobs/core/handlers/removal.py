@@ -1,8 +1,10 @@
 """`file_removal`: the heart of a commit. Moves what the photographer did not keep into
 `.trash/`, journaled, then brings the photo rows and derivatives in line.
 
-The work set is computed from the database and the disk when the job runs, so a retry or
-a second run after a crash only does what is left."""
+It moves what the person confirmed (the task's `confirmed` workset) and is still not kept
+when the job runs; decisions made after the confirmation wait for the next commit. Which
+files are left to move is read from the database and the disk, so a retry or a second run
+after a crash only does what is left."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from photojobs.core.commits import Workset
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FolderListing, PhotoFiles, classify
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.photos import apply_files, list_folder, pending_clause
+from photojobs.core.photos import apply_files, list_folder, pending_clause, snapshot_of
 from photojobs.core.trash import CONFIRMED, move_to_trash, settle_pending
 
 
@@ -36,20 +39,14 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
     project_id = job.project_id or ""
     settle_pending(ctx.db, project_id, folder)
     listing = list_folder(folder)
-    only = job.payload.get("photo_ids")
-    with ctx.db.read() as s:
-        query = select(
-            Photo.id, Photo.base, Photo.keep_jpg, Photo.keep_raw, Photo.files_json, Photo.updated_at
-        ).where(Photo.project_id == project_id, pending_clause())
-        if only:
-            query = query.where(Photo.id.in_(only))
-        work = s.execute(query.order_by(Photo.base)).all()
+    work = _workset(ctx, job)
     trashed = _trashed(ctx, job)
     total = len(work)
     changed: list[int] = []
     try:
-        for done, (photo_id, base, keep_jpg, keep_raw, files_json, updated) in enumerate(work, 1):
+        for done, (photo_id, base, drop_jpg, drop_raw, files_json, updated) in enumerate(work, 1):
             ctx.check_cancelled()
+            keep_jpg, keep_raw = not drop_jpg, not drop_raw
             known_files = _as_files(base, json.loads(files_json))
             on_disk = _on_disk(listing, base, known_files)
             if lost := _kept_but_gone(known_files, on_disk, keep_jpg, keep_raw):
@@ -63,8 +60,9 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
                 )
                 ctx.progress(done, total)
                 continue
-            names = files_to_trash(on_disk, not keep_jpg, not keep_raw)
-            known = files_to_trash(known_files, not keep_jpg, not keep_raw)
+            names = files_to_trash(on_disk, drop_jpg, drop_raw)
+            known = files_to_trash(known_files, drop_jpg, drop_raw)
+            snapshot = photo_snapshot(ctx, photo_id)
             failures = [
                 f"{name}: vanished before the commit (no longer in the project folder)"
                 for name in known
@@ -72,7 +70,9 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
             ]
             for name in names:
                 try:
-                    move_to_trash(ctx.db, project_id, folder, name, base, photo_id, job.task_id)
+                    move_to_trash(
+                        ctx.db, project_id, folder, name, base, photo_id, job.task_id, snapshot
+                    )
                 except FileNotFoundError:
                     failures.append(f"{name}: vanished before the commit")
                 except OSError as e:
@@ -98,6 +98,45 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
                 )
             )
         ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+Work = tuple[int, str, bool, bool, str, float]  # id, base, drop JPG, drop RAW, files, updated
+
+
+def _workset(ctx: JobContext, job: JobRecord) -> list[Work]:
+    """The confirmed deletions that are still pending: a photo the person chose to keep
+    after confirming is left alone; one they discarded since is not taken in."""
+    confirmed = job.payload.get("confirmed")
+    workset = None if confirmed is None else Workset.of_payload(confirmed)
+    with ctx.db.read() as s:
+        rows = s.execute(
+            select(
+                Photo.id,
+                Photo.base,
+                Photo.jpg_available & ~Photo.keep_jpg,
+                Photo.raw_available & ~Photo.keep_raw,
+                Photo.files_json,
+                Photo.updated_at,
+            )
+            .where(Photo.project_id == job.project_id, pending_clause())
+            .order_by(Photo.base)
+        ).all()
+    work: list[Work] = []
+    for photo_id, base, drop_jpg, drop_raw, files_json, updated in rows:
+        if workset is not None:
+            confirmed_jpg, confirmed_raw = workset.drops(photo_id)
+            drop_jpg, drop_raw = drop_jpg and confirmed_jpg, drop_raw and confirmed_raw
+        if drop_jpg or drop_raw:
+            work.append((photo_id, base, bool(drop_jpg), bool(drop_raw), files_json, updated))
+    return work
+
+
+def photo_snapshot(ctx: JobContext, photo_id: int) -> str | None:
+    """The photo as it was before the commit (id, decisions, capture facts), kept with its
+    trash entries so that a restore brings back the same photo."""
+    with ctx.db.read() as s:
+        row = s.get(Photo, photo_id)
+        return None if row is None else json.dumps(snapshot_of(row), ensure_ascii=False)
 
 
 def _kept_but_gone(known: PhotoFiles, on_disk: PhotoFiles, keep_jpg: bool, keep_raw: bool) -> str:

@@ -3,11 +3,14 @@ names when those are free (a clear conflict otherwise, never an overwrite)."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, classify
@@ -16,7 +19,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.paths import TRASH_DIR, project_subdir
-from photojobs.core.photos import apply_files, list_folder, new_photo
+from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
 from photojobs.core.trash import CONFIRMED, RESTORED, settle_pending
 
 
@@ -34,12 +37,13 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
             restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
         ctx.item(original, "failed" if message else "done", message)
         ctx.progress(done, len(entries))
-    ids = _refresh_photos(ctx, project_id, folder, restored)
+    ids, unread = _refresh_photos(ctx, project_id, folder, restored)
     if restored:
         ctx.enqueue_followup(
             NewJob(
                 "generate_derivatives",
-                {"bases": sorted(restored), "force": True},
+                # Photos trashed before snapshots were kept have their capture facts read again.
+                {"bases": sorted(restored), "force": True, "metadata": bool(unread)},
                 priority=60,
                 source=job.source,
                 scope="photos",
@@ -108,10 +112,13 @@ def _mark_restored(ctx: JobContext, entry_id: int) -> None:
 
 def _refresh_photos(
     ctx: JobContext, project_id: str, folder: Path, restored: dict[str, set[FileClass]]
-) -> list[int]:
-    """Restored formats come back kept: the photographer asked for them back."""
+) -> tuple[list[int], list[str]]:
+    """The same photo comes back: a surviving row keeps its id and its other decisions; a
+    removed one is made again from the snapshot its trash entries kept. Restored formats
+    come back kept: the photographer asked for them back. Also returns the photos with no
+    capture facts to bring back (trashed before snapshots were kept)."""
     listing = list_folder(folder)
-    now, ids = time.time(), []
+    now, ids, unread = time.time(), [], []
     with ctx.db.write() as s:
         for base, classes in restored.items():
             files = listing.photos.get(base)
@@ -119,8 +126,11 @@ def _refresh_photos(
                 continue
             row = s.scalar(select(Photo).where(Photo.project_id == project_id, Photo.base == base))
             if row is None:
-                row = new_photo(project_id, files, now)
+                snapshot = _snapshot(s, project_id, base)
+                row = photo_from_snapshot(s, project_id, files, snapshot, now)
                 s.add(row)
+                if not snapshot:
+                    unread.append(base)
             else:
                 apply_files(row, files, now)
             if FileClass.JPG in classes:
@@ -129,4 +139,23 @@ def _refresh_photos(
                 row.keep_raw = True
             s.flush()
             ids.append(row.id)
-    return ids
+    return ids, unread
+
+
+def _snapshot(s: Session, project_id: str, base: str) -> dict[str, Any]:
+    """The photo as its latest commit found it, from the trash journal."""
+    text = s.scalar(
+        select(TrashEntry.photo_json)
+        .where(
+            TrashEntry.project_id == project_id,
+            TrashEntry.photo_base == base,
+            TrashEntry.photo_json.is_not(None),
+        )
+        .order_by(TrashEntry.id.desc())
+        .limit(1)
+    )
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
