@@ -96,9 +96,11 @@ class LibrarySession(QObject):
         with self.library.db.write() as s:
             before = keep_flags(s, project_id, bases=bases)
             errors = set_keep(s, project_id, list(bases), decision)
+            s.flush()
             after = keep_flags(s, project_id, bases=bases)
-        self._record(project_id, label or decision.value, before, after)
-        self._decided(project_id)
+        changed = self._record(project_id, label or decision.value, before, after)
+        if changed:
+            self._decided(project_id, changed)
         return errors
 
     def revert(self, project_id: str) -> int:
@@ -107,8 +109,8 @@ class LibrarySession(QObject):
             before = keep_flags(s, project_id, pending_only=True)
             after = {i: (True, True) for i in before}  # "keep" for each format it has
             set_keep_flags(s, project_id, after)
-        self._record(project_id, "Revert all decisions", before, after)
-        self._decided(project_id)
+        if self._record(project_id, "Revert all decisions", before, after):
+            self._decided(project_id, before)
         return len(before)
 
     def undo(self, project_id: str) -> DecisionStep | None:
@@ -152,18 +154,17 @@ class LibrarySession(QObject):
         label: str,
         before: dict[int, tuple[bool, bool]],
         after: dict[int, tuple[bool, bool]],
-    ) -> None:
+    ) -> list[int]:
+        """One undo step for the photos whose flags changed; returns those photos."""
         changed = [i for i in before if before[i] != after.get(i, before[i])]
         if changed:
+            was = {i: before[i] for i in changed}
             self.history.record(
-                project_id,
-                DecisionStep(
-                    label, {i: before[i] for i in changed}, {i: after[i] for i in changed}
-                ),
+                project_id, DecisionStep(label, was, {i: after[i] for i in changed})
             )
-            self.history_changed.emit(project_id)
+        return changed
 
-    def _decided(self, project_id: str, photo_ids: Iterable[int] = ()) -> None:
+    def _decided(self, project_id: str, photo_ids: Iterable[int]) -> None:
         ids = tuple(photo_ids)
         self.decisions_changed.emit(project_id, list(ids))
         self.signals.photos_changed.emit(PhotosChanged(project_id, ids))

@@ -31,8 +31,10 @@ SHORTCUTS = (
     Shortcut("zoom_out", "Zoom out"),
     Shortcut("zoom_fit", "Fit to window"),
     Shortcut("zoom_100", "Zoom to 100%"),
+    Shortcut("undo", "Undo the last decision"),
+    Shortcut("redo", "Redo"),
     Shortcut("commit", "Commit pending deletions"),
-    Shortcut("revert", "Revert all decisions"),
+    Shortcut("revert", "Revert all decisions (asks first)"),
     Shortcut("import_photos", "Import photos"),
     Shortcut("show_shortcuts", "Show these shortcuts"),
 )

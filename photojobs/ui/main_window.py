@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs import APP_NAME
-from photojobs.core.commits import NothingToCommit
 from photojobs.core.jobs.events import JobEvent, PhotosChanged, TaskEvent
 from photojobs.core.library import ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.commit_bar import CommitBar
-from photojobs.ui.culling import DECISION_WORDS, DECISIONS, SHORTCUTS, make_action
+from photojobs.ui.commit_flow import CommitFlow
+from photojobs.ui.culling import DECISIONS, SHORTCUTS, make_action
+from photojobs.ui.decisions import Decisions
 from photojobs.ui.empty_state import EmptyState
 from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.import_dialog import Importer, dropped_paths
@@ -45,7 +47,6 @@ class MainWindow(QMainWindow):
         self.session = session
         self.config = session.library.config
         self.project: ProjectInfo | None = None
-        self.commit_task: str | None = None
         self.setWindowTitle(f"{APP_NAME} — {session.library.root}")
         self.setObjectName("mainWindow")
         self.projects = ProjectsPanel(session, self)
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.viewer)
         self.commit_bar = CommitBar(self)
+        self.commit_flow = CommitFlow(self, self.commit_bar)
         centre = QWidget(self)
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         keys = dict(self.config.get("keyboard_shortcuts"))
+        self.decisions = Decisions(self, keys)
         slots = {
             "keep_jpg_only": lambda: self.decide(KeepDecision.JPG_ONLY),
             "keep_raw_and_jpg": lambda: self.decide(KeepDecision.BOTH),
@@ -113,12 +116,18 @@ class MainWindow(QMainWindow):
             "zoom_100": lambda: self._viewer_call("zoom_100"),
             "commit": self.commit,
             "revert": self.revert,
+            "undo": self.decisions.undo,
+            "redo": self.decisions.redo,
             "import_photos": self.import_files,
             "show_shortcuts": self.show_shortcuts,
         }
-        self.actions_by_name: dict[str, QAction] = {}
+        self.actions_by_name: dict[str, QAction] = {
+            "undo": self.decisions.undo_action,
+            "redo": self.decisions.redo_action,
+        }
         for s in SHORTCUTS:
-            self.actions_by_name[s.name] = make_action(self, s, keys, slots[s.name])
+            if s.name not in self.actions_by_name:
+                self.actions_by_name[s.name] = make_action(self, s, keys, slots[s.name])
         # arrows belong to the grid's own navigation; in the viewer they step
         for name in ("next_photo", "previous_photo", "open_viewer"):
             self.actions_by_name[name].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -134,10 +143,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        edit = menu.addMenu("&Edit")
+        edit.addAction(self.decisions.undo_action)
+        edit.addAction(self.decisions.redo_action)
         cull = menu.addMenu("&Cull")
         for name in ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard"):
             cull.addAction(self.actions_by_name[name])
         cull.addSeparator()
+        self.actions_by_name["revert"].setText("Revert all decisions…")
         cull.addAction(self.actions_by_name["revert"])
         cull.addAction(self.actions_by_name["commit"])
         view = menu.addMenu("&View")
@@ -161,12 +174,12 @@ class MainWindow(QMainWindow):
             {d: self.actions_by_name[n].shortcut().toString(native) for n, d in DECISIONS.items()}
         )
         self.importer.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.commit_bar.commit_clicked.connect(self.commit)
         self.commit_bar.revert_clicked.connect(self.revert)
         signals = self.session.signals
         signals.photos_changed.connect(self._photos_changed)
         signals.task_changed.connect(self._task_changed)
         signals.job_changed.connect(self._job_changed)
+        self.session.loop.paused_changed.connect(lambda _paused: self._update_running())
         self.session.projects_changed.connect(self.projects.refresh)
         self.empty.create_clicked.connect(self.projects.create)
         self.empty.import_clicked.connect(self.import_files)
@@ -191,25 +204,25 @@ class MainWindow(QMainWindow):
         self.empty.show_for(self.project)
 
     def decide(self, decision: KeepDecision) -> None:
-        if self.project is None:
-            return
-        photos = self._target_photos()
-        if not photos:
-            return
-        errors = self.session.decide(self.project.id, [p.base for p in photos], decision)
-        refused = {e.split(":")[0] for e in errors}
-        done = [p.base for p in photos if p.base not in refused]
-        if done:
-            who = done[0] if len(done) == 1 else f"{len(done)} photos"
-            self.toast(f"{DECISION_WORDS[decision]}: {who}", "info")
-        if errors:
-            self.toast("; ".join(errors), "warning")
+        self.decisions.decide(decision)
 
-    def _target_photos(self) -> list:
+    def target_photos(self) -> list:
+        """The photo in the viewer, or the grid's selection."""
         if self.viewer is not None and self.stack.currentWidget() is self.viewer:
             photo = self.grid.model.photo(self.grid.current_row())
             return [photo] if photo else []
         return self.grid.selected_photos()
+
+    def show_photos(self, photo_ids: Iterable[int]) -> None:
+        """Brings the photos an undo or redo changed into view, the first one current."""
+        rows = sorted(r for i in photo_ids if (r := self.grid.model.row_of(i)) >= 0)
+        if not rows:
+            return
+        if self.in_viewer() and self.project is not None:
+            self.grid.select_row(rows[0])
+            self.viewer.show_row(rows[0], self.project.path)
+            return
+        self.grid.select_rows(rows)
 
     def _photos_changed(self, event: PhotosChanged) -> None:
         """Collected and applied together on a short timer, so a burst of events from the
@@ -234,63 +247,29 @@ class MainWindow(QMainWindow):
 
     def _refresh_pending(self) -> None:
         self._show_centre()
-        if self.project is None:
-            self.commit_bar.show_counts(self.session.pending(""))
-            return
-        self.commit_bar.show_counts(self.session.pending(self.project.id))
+        self.commit_flow.refresh()
+        self.decisions.update_actions()
 
     # -- commit and revert ---------------------------------------------------------------------
 
     def commit(self) -> None:
-        if self.project is None or self.commit_bar.running:
-            return
-        counts = self.session.pending(self.project.id)
-        if counts.photos == 0:
-            self.toast("Nothing to commit: no deletions are pending.", "info")
-            return
-        days = self.config.get("maintenance.trash_retention_days")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Commit changes")
-        box.setText(f"Move the files of {counts.photos} photo(s) you did not keep to the trash?")
-        box.setInformativeText(
-            f"{counts.jpg} JPG and {counts.raw} RAW file(s) (with their sidecars) go to the "
-            f"project's trash, where they stay restorable for {days} days."
-        )
-        commit_button = box.addButton(
-            f"Commit ({counts.photos})", QMessageBox.ButtonRole.AcceptRole
-        )
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(commit_button)
-        self.commit_dialog = box
-        box.exec()
-        if box.clickedButton() is not commit_button:
-            return
-        try:
-            started = self.session.commit(self.project)
-        except NothingToCommit as e:
-            self.toast(str(e), "info")
-            return
-        self.commit_task = started.task_id
-        self.commit_bar.show_running(True, 0, counts.photos)
+        self.commit_flow.commit()
+
+    @property
+    def commit_task(self) -> str | None:
+        return self.commit_flow.task_id
+
+    @property
+    def commit_dialog(self) -> QMessageBox | None:
+        return self.commit_flow.dialog
 
     def revert(self) -> None:
-        if self.project is None:
-            return
-        n = self.session.revert(self.project.id)
-        if n:
-            self.toast(f"Reverted {n} decision(s): everything is kept again.", "info")
+        self.decisions.revert()
 
     def _task_changed(self, event: TaskEvent) -> None:
         self._schedule_status()
-        if event.task_id == self.commit_task and event.status in FINAL:
-            self.commit_task = None
-            self.commit_bar.show_running(False)
-            self._refresh_pending()
 
     def _job_changed(self, event: JobEvent) -> None:
-        if event.task_id == self.commit_task and event.job_type == "file_removal":
-            self.commit_bar.show_running(True, event.progress_done, event.progress_total)
         if event.status in FINAL or event.status == "running":
             self._schedule_status()
 
@@ -309,7 +288,10 @@ class MainWindow(QMainWindow):
 
         tasks = list_tasks(self.session.library.db, self.config, active_only=True)
         n = len(tasks)
-        self.status_label.setText(f"{n} task{'s' if n != 1 else ''} running" if n else "Idle")
+        text = f"{n} task{'s' if n != 1 else ''} running" if n else "Idle"
+        if self.session.loop.paused:
+            text = f"Paused: {n} task{'s' if n != 1 else ''} waiting" if n else "Paused"
+        self.status_label.setText(text)
 
     # -- viewer, import, extras (filled in by their own modules) -----------------------------
 

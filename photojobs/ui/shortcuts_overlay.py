@@ -32,7 +32,7 @@ GROUPS = (
             "zoom_100",
         ),
     ),
-    ("Project", ("commit", "revert", "import_photos", "show_shortcuts")),
+    ("Project", ("undo", "redo", "commit", "revert", "import_photos", "show_shortcuts")),
 )
 KEYCAP = (
     "QLabel[role='key'] { background: palette(base); border: 1px solid palette(mid);"

@@ -66,7 +66,7 @@ def test_user_file_is_deep_merged(tmp_path: Path) -> None:
     assert cfg.get("processing.thumbnail.quality") == 85, "a sibling keeps its default"
     assert cfg.get("processing.preview.max_dim") == 2560
     assert cfg.get("keyboard_shortcuts.commit") == "C"
-    assert cfg.get("keyboard_shortcuts.revert") == "Ctrl+Z"
+    assert cfg.get("keyboard_shortcuts.undo") == "Ctrl+Z"
 
 
 def test_deep_merge_does_not_change_its_inputs() -> None:

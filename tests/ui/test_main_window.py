@@ -86,8 +86,14 @@ def test_commit_bar_follows_decisions(qtbot, window: MainWindow, library: Librar
     select_rows(window, 3)
     window.decide(KeepDecision.JPG_ONLY)
     qtbot.waitUntil(lambda: "Pending deletions: 4" in window.commit_bar.label.text())
+    QTimer.singleShot(50, lambda: answer(window.decisions.revert_dialog, "Revert 4 decisions"))
     window.revert()
     qtbot.waitUntil(lambda: not window.commit_bar.isVisible())
+
+
+def answer(box: QMessageBox, text: str) -> None:
+    """Click the dialog's button that reads `text`."""
+    next(b for b in box.buttons() if b.text() == text).click()
 
 
 def test_refused_decision_names_the_photo(qtbot, window: MainWindow) -> None:

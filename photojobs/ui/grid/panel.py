@@ -137,6 +137,16 @@ class GridPanel(QWidget):
             )
             self.view.scrollTo(index)
 
+    def select_rows(self, rows: list[int]) -> None:
+        """These rows selected, the first one current and in view."""
+        rows = [r for r in rows if 0 <= r < self.model.rowCount()]
+        if not rows:
+            return
+        self.select_row(rows[0])
+        selection = self.view.selectionModel()
+        for row in rows[1:]:
+            selection.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+
     def selected_photos(self) -> list[PhotoRow]:
         rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
         if not rows and self.current_row() >= 0:

@@ -272,5 +272,7 @@ class ProcessesDock(QDockWidget):
                 viewport.update(rect)
 
     def _paused_changed(self, paused: bool) -> None:
+        """Said in the dock's title too, so a paused queue is never read as idle."""
         self.pause_action.setChecked(paused)
         self.pause_action.setText("Resume" if paused else "Pause")
+        self.setWindowTitle("Processes — paused" if paused else "Processes")

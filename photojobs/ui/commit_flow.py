@@ -1,0 +1,100 @@
+"""Commit from the window: a confirmation that lists exactly what will move, then the
+commit bar following that task. What the dialog counted is what the task moves: the
+workset is fixed when the person confirms, and later decisions wait for the next commit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from photojobs.core.commits import NothingToCommit, Workset
+from photojobs.core.jobs.events import JobEvent, TaskEvent
+from photojobs.ui.commit_bar import CommitBar
+
+if TYPE_CHECKING:
+    from photojobs.ui.main_window import MainWindow
+
+FINAL = ("completed", "failed", "canceled")
+
+
+class CommitFlow(QObject):
+    def __init__(self, window: MainWindow, bar: CommitBar):
+        super().__init__(window)
+        self.window, self.bar, self.session = window, bar, window.session
+        self.task_id: str | None = None
+        self.project_id: str | None = None  # of the running commit
+        self.workset = Workset()
+        self.dialog: QMessageBox | None = None
+        loop = self.session.loop
+        bar.commit_clicked.connect(self.commit)
+        bar.resume_clicked.connect(lambda: loop.set_paused(False))
+        loop.paused_changed.connect(bar.set_paused)
+        bar.set_paused(loop.paused)
+        self.session.signals.task_changed.connect(self._task_changed)
+        self.session.signals.job_changed.connect(self._job_changed)
+
+    def commit(self) -> None:
+        project = self.window.project
+        if project is None or self.task_id is not None:
+            return
+        workset = self.session.pending_workset(project.id)
+        counts = workset.counts
+        if counts.photos == 0:
+            self.window.toast("Nothing to commit: no deletions are pending.", "info")
+            return
+        days = self.window.config.get("maintenance.trash_retention_days")
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Commit changes")
+        box.setText(f"Move the files of {counts.photos} photo(s) you did not keep to the trash?")
+        box.setInformativeText(
+            f"{counts.jpg} JPG and {counts.raw} RAW file(s) (with their sidecars) go to the "
+            f"project's trash, where they stay restorable for {days} days. Decisions you make "
+            "from now on wait for the next commit."
+        )
+        commit_button = box.addButton(
+            f"Commit ({counts.photos})", QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(commit_button)
+        self.dialog = box
+        box.exec()
+        if box.clickedButton() is not commit_button:
+            return
+        try:
+            started = self.session.commit(project, workset)
+        except NothingToCommit as e:
+            self.window.toast(str(e), "info")
+            return
+        self.task_id, self.project_id = started.task_id, project.id
+        self.workset = started.workset
+        self.bar.show_committing(started.workset.counts.photos or counts.photos)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The bar for the project shown: its commit, and what waits for the next one."""
+        project = self.window.project
+        if project is None:
+            self.bar.show_committing(0)
+            self.bar.show_counts(self.session.pending(""))
+            return
+        if self.task_id is not None and project.id == self.project_id:
+            self.bar.show_committing(self.workset.counts.photos)
+            self.bar.show_counts(self.session.decided_since(project.id, self.workset))
+        else:
+            self.bar.show_committing(0)
+            self.bar.show_counts(self.session.pending(project.id))
+
+    def _task_changed(self, event: TaskEvent) -> None:
+        if event.task_id == self.task_id and event.status in FINAL:
+            self.task_id = self.project_id = None
+            self.workset = Workset()
+            self.refresh()
+
+    def _job_changed(self, event: JobEvent) -> None:
+        if event.task_id == self.task_id and event.job_type == "file_removal":
+            shown = self.window.project
+            if shown is not None and shown.id == self.project_id:
+                self.bar.show_progress(event.progress_done, event.progress_total)
