@@ -1,7 +1,9 @@
 """No photo stays pending once its jobs are done: a derivatives run remakes what a cancel or
-a crash left unrecorded."""
+a crash left unrecorded, and folder_check sends the photos nobody is making them for."""
 
 from __future__ import annotations
+
+import time
 
 from handler_kit import Shoot
 from sqlalchemy import update
@@ -11,6 +13,7 @@ from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import Event, PhotosChanged
 from photojobs.core.jobs.runner import run_job
+from photojobs.core.jobs.store import new_worker_id
 
 PHOTOS = 24
 
@@ -79,3 +82,36 @@ def test_a_pending_photo_whose_files_exist_is_made_again(shoot: Shoot) -> None:
 
     assert left_pending(shoot) == []
     assert shoot.thumb("P01").read_bytes()[:2] == b"\xff\xd8", "made again, not taken on trust"
+
+
+def test_folder_check_sends_photos_left_pending_to_be_made(shoot: Shoot) -> None:
+    shoot_of(shoot, 4)
+    shoot.store.start_task("generate_derivatives", project_id=shoot.project.id)
+    shoot.run_all()
+    as_old_versions_left_it(shoot, "P00", "P02")
+
+    task, _ = shoot.store.start_task("maintenance", project_id=shoot.project.id)
+    shoot.run_all()
+
+    made = shoot.only_job(task, "generate_derivatives")
+    assert (made["payload"]["bases"], made["status"]) == (["P00", "P02"], "completed")
+    assert left_pending(shoot) == []
+
+
+def test_folder_check_leaves_photos_to_the_derivatives_job_on_its_way(shoot: Shoot) -> None:
+    shoot_of(shoot, 2)  # scanned: pending, their import's derivatives job queued for later
+    shoot.store.enqueue(
+        "upload_postprocess",
+        project_id=shoot.project.id,
+        source="user",
+        scope="photos",
+        now=time.time() + 3600,
+    )
+    task, _ = shoot.store.start_task("maintenance", project_id=shoot.project.id)
+    worker = new_worker_id()
+    while (job := shoot.store.claim(worker)) is not None:
+        run_job(JobContext(shoot.lib, shoot.store, job, lambda e: None), default_registry(), worker)
+
+    assert shoot.only_job(task, "folder_check")["status"] == "completed"
+    assert shoot.jobs(task, "generate_derivatives") == []
+    assert left_pending(shoot) == ["P00", "P01"]
