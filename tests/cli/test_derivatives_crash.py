@@ -1,6 +1,7 @@
 """Derivatives and crashes: a `photojobs-cli run` killed with SIGKILL in the middle of a
 derivatives job (at a crash point named through PHOTOJOBS_CRASH_AT) leaves no photo pending
-and no stale thumbnail once a restarted run is idle."""
+and no stale thumbnail once a restarted run is idle. And `process BASE --force` remakes
+just the photos it names."""
 
 from __future__ import annotations
 
@@ -103,3 +104,20 @@ def test_killed_before_writing_a_changed_photo_the_restart_makes_it_from_the_new
     after = thumbs(project)
     stale = sorted(base for base in before if after[base] == before[base])
     assert stale == [], "thumbnails still showing the photo before the edit"
+
+
+def test_process_force_remakes_the_named_photos_and_refuses_unknown_names(
+    cli: Cli, project: Path
+) -> None:
+    assert cli.ok("process", "Crash", "--wait")["status"] == "completed"
+    for path in (project / ".thumb").iterdir():
+        path.write_bytes(b"damaged")  # what a force is for: files the fingerprint cannot see
+
+    done = cli.ok("process", "Crash", "P2", "P5", "--force", "--wait")
+    assert (done["status"], done["derivatives_failed"]) == ("completed", [])
+    remade = {b for b, data in thumbs(project).items() if data != b"damaged"}
+    assert remade == {"P2", "P5"}
+
+    err = cli.fails("process", "Crash", "P2", "NOPE", "--force", "--wait")
+    assert "NOPE" in err and "P2" not in err and "Crash" in err
+    assert len(cli.ok("tasks", "--all")) == 2, "no task was started for a name that is not there"
