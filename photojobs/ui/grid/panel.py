@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -42,6 +44,7 @@ class PhotoGridView(QListView):
 class GridPanel(QWidget):
     photo_activated = Signal(int)  # row
     selection_changed = Signal()
+    regenerate_requested = Signal(list)  # bases whose thumbnails and previews to make again
 
     def __init__(self, db: Database, thumbnail_size: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,6 +83,10 @@ class GridPanel(QWidget):
         self.view.activated.connect(lambda index: self.photo_activated.emit(index.row()))
         self.loader.thumbnail_ready.connect(self._thumbnail_ready)
         self.view.selectionModel().selectionChanged.connect(self.selection_changed)
+        self.regenerate_action = QAction("Regenerate thumbnails and previews", self)
+        self.regenerate_action.triggered.connect(self._regenerate_selected)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
@@ -123,6 +130,26 @@ class GridPanel(QWidget):
         row = self.model.row_of(photo_id)
         if row >= 0:
             self.view.update(self.model.index(row))
+
+    # -- context menu ------------------------------------------------------------------------
+
+    def context_menu(self) -> QMenu:
+        """What a right click offers for the selected photos."""
+        menu = QMenu(self)
+        menu.addAction(self.regenerate_action)
+        self.regenerate_action.setEnabled(bool(self.selected_photos()))
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isSelected(index):
+            self.select_row(index.row())  # a right click on a photo acts on that photo
+        self.context_menu().exec(self.view.viewport().mapToGlobal(pos))
+
+    def _regenerate_selected(self) -> None:
+        bases = [p.base for p in self.selected_photos()]
+        if bases:
+            self.regenerate_requested.emit(bases)
 
     # -- selection ---------------------------------------------------------------------------
 
