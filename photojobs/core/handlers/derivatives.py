@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.config import worker_count
 from photojobs.core.db.models import Photo
+from photojobs.core.handlers.capture_facts import apply_facts
 from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Work, render
 from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
@@ -26,7 +26,6 @@ from photojobs.core.imaging import DerivativeSpec, source_fingerprint
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.photos import METADATA_COLUMNS
 
 KINDS = ("thumbnail", "preview")
 THUMBNAILS_FIRST = 48  # about a screenful of the grid
@@ -157,14 +156,8 @@ def _apply(row: Photo, o: Outcome, all_made: bool) -> None:
     if all_made:
         row.source_fingerprint = o.fingerprint
     if o.metadata and "error" not in o.metadata:
-        _apply_metadata(row, o.metadata)
+        apply_facts(row, o.metadata)
     row.updated_at = time.time()
-
-
-def _apply_metadata(row: Photo, m: dict[str, Any]) -> None:
-    for column in METADATA_COLUMNS:
-        setattr(row, column, m.get(column))
-    row.metadata_json = json.dumps({"orientation": m.get("orientation")} | m.get("extra", {}))
 
 
 def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
+from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
@@ -92,8 +93,13 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     now, added = time.time(), []
     for start in range(0, len(new), CHUNK):
         ctx.check_cancelled()
+        chunk = new[start : start + CHUNK]
+        facts = [facts_of_photo(folder, f) for f in chunk]  # read before taking the lock
         with ctx.db.write() as s:
-            rows = [new_photo(project_id, f, now) for f in new[start : start + CHUNK]]
+            rows = [new_photo(project_id, f, now) for f in chunk]
+            for row, m in zip(rows, facts, strict=True):
+                if m is not None:
+                    apply_facts(row, m)  # it appears with its date taken
             s.add_all(rows)
             s.flush()
             added += [(r.id, r.base) for r in rows]
