@@ -62,6 +62,7 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         )
         data["task_id"] = task_id
     else:
+        _check_bases(lib, project.id, project.name, args.bases)
         task_id, _ = store.start_task(
             "generate_derivatives",
             project_id=project.id,
@@ -82,6 +83,21 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         return 0 if status == JobStatus.COMPLETED.value and not not_copied else 1
     emit(args, data, [*lines, f"task {task_id} queued (photojobs-cli run --until-idle)"])
     return 0
+
+
+def _check_bases(lib: Library, project_id: str, project_name: str, bases: list[str]) -> None:
+    """A misspelt name is an error, not a task that quietly does nothing for it."""
+    if not bases:
+        return
+    with lib.db.read() as s:
+        known = set(
+            s.scalars(
+                select(Photo.base).where(Photo.project_id == project_id, Photo.base.in_(bases))
+            )
+        )
+    unknown = [b for b in dict.fromkeys(bases) if b not in known]
+    if unknown:
+        raise CliError(f"no photo {', '.join(unknown)} in project {project_name}")
 
 
 def _show(lib: Library, project_id: str, project_dir: Path, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 from photojobs.cli.output import CliError, emit, iso
 from photojobs.core.jobs import queries
 from photojobs.core.jobs.labels import job_label
-from photojobs.core.jobs.model import JobRecord, TaskRecord
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, TaskRecord
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
 
@@ -59,11 +59,25 @@ def task_json(task: TaskRecord, projects: dict[str, str]) -> dict[str, Any]:
         "status": task.status.value,
         "progress_done": task.progress_done,
         "progress_total": task.progress_total,
+        "total_known": task.total_known,
+        "step": task.step,
+        "steps": task.steps,
         "project": projects.get(task.project_id or "", task.project_id),
         "created_at": iso(task.created_at),
         "finished_at": iso(task.finished_at),
         "jobs": [job_json(j, projects) for j in task.jobs],
     }
+
+
+def task_progress(task: TaskRecord) -> str:
+    """As the Processes dock reads it: the step, and no total while later steps may add."""
+    total = task.progress_total if task.total_known else "…"
+    step = (
+        f"step {task.step} of {task.steps} "
+        if task.steps > 1 and task.status in ACTIVE_STATUSES
+        else ""
+    )
+    return f"{step}({task.progress_done}/{total})"
 
 
 def run(lib: Library, args: argparse.Namespace) -> int:
@@ -92,10 +106,7 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         emit(
             args,
             [task_json(t, projects) for t in tasks],
-            [
-                f"{t.task_id}\t{t.status.value}\t{t.label}\t({t.progress_done}/{t.progress_total})"
-                for t in tasks
-            ],
+            [f"{t.task_id}\t{t.status.value}\t{t.label}\t{task_progress(t)}" for t in tasks],
         )
     elif args.command == "cancel":
         if queries.get_task(lib.db, args.task_id) is None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles, group_files
+from photojobs.core.natural import natural_key
 
 # Capture facts kept as columns (sorted and filtered on); the rest is in metadata_json.
 METADATA_COLUMNS = (
@@ -239,7 +240,8 @@ def photos_of(session: Session, project_id: str, pending_only: bool = False) -> 
     query = select(Photo).where(Photo.project_id == project_id)
     if pending_only:
         query = query.where(pending_clause())
-    return [PhotoRecord.of(r) for r in session.scalars(query.order_by(Photo.base))]
+    rows = sorted(session.scalars(query), key=lambda r: natural_key(r.base))  # SLOW_2, SLOW_10
+    return [PhotoRecord.of(r) for r in rows]
 
 
 class DecisionError(ValueError):

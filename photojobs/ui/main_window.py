@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
         self.viewer.step_requested.connect(self.step)
         self.viewer.close_requested.connect(self.close_viewer)
         self.viewer.row_changed.connect(self.grid.select_row)
+        self.grid.regenerate_requested.connect(
+            lambda bases: self.project and self.session.make_derivatives(self.project, bases, True)
+        )
         for name in ("next_photo", "previous_photo"):  # the arrows step while the photo has focus
             self.viewer.canvas.addAction(self.actions_by_name[name])
         native = QKeySequence.SequenceFormat.NativeText

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photojobs.core.crash_points import crash_point
 from photojobs.core.formats import FileClass, classify
 from photojobs.core.handlers.project_files import derivative_path
 from photojobs.core.imaging import (
@@ -26,7 +27,9 @@ class Work:
     base: str
     sources: PhotoSources
     fingerprint: str | None
-    unchanged: bool = False  # the source is what the derivatives were made from
+    # Every derivative was written from this very source (its fingerprint is stored only
+    # once they all were), so files that exist need not be made again.
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Outcome:
     status: str  # generated | failed | missing | unchanged
     error: str | None = None
     metadata: dict[str, Any] | None = field(default=None, compare=False)
+    fingerprint: str | None = None  # of the source the files were made from
 
 
 def sources_of(project_dir: Path, files: list[str]) -> PhotoSources:
@@ -64,17 +68,23 @@ def render(
     kinds = tuple(s.kind for s in specs)
     metadata = read_photo_metadata(w) if with_metadata else None
     targets = [(s, derivative_path(project_dir, s.kind, w.base)) for s in specs]
+
+    def outcome(status: str, error: str | None = None) -> Outcome:
+        return Outcome(w.photo_id, w.base, kinds, status, error, metadata, w.fingerprint)
+
     if not (w.sources.jpg or w.sources.raw or w.sources.other):
-        return Outcome(w.photo_id, w.base, kinds, "missing", "no image file left", metadata)
+        return outcome("missing", "no image file left")
     if not force and w.unchanged and all(t.exists() for _, t in targets):
-        return Outcome(w.photo_id, w.base, kinds, "unchanged", None, metadata)
+        return outcome("unchanged")
+    crash_point("derivatives.before_write")
     try:
         render_derivatives(w.sources, targets, pixel_limit=limit)
     except UnsupportedFormat as e:
-        return Outcome(w.photo_id, w.base, kinds, "not_supported", str(e), metadata)
+        return outcome("not_supported", str(e))
     except ImageError as e:
-        return Outcome(w.photo_id, w.base, kinds, "failed", str(e), metadata)
-    return Outcome(w.photo_id, w.base, kinds, "generated", None, metadata)
+        return outcome("failed", str(e))
+    crash_point("derivatives.after_write")
+    return outcome("generated")
 
 
 def read_photo_metadata(w: Work) -> dict[str, Any] | None:

@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.config import worker_count
 from photojobs.core.db.models import Photo
+from photojobs.core.handlers.capture_facts import apply_facts
 from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Work, render
 from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
@@ -26,7 +26,6 @@ from photojobs.core.imaging import DerivativeSpec, source_fingerprint
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.photos import METADATA_COLUMNS
 
 KINDS = ("thumbnail", "preview")
 THUMBNAILS_FIRST = 48  # about a screenful of the grid
@@ -39,8 +38,7 @@ def upload_postprocess(ctx: JobContext, job: JobRecord) -> None:
 
 
 def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
-    p = job.payload
-    _process(ctx, job, with_metadata=bool(p.get("metadata")), force=bool(p.get("force")))
+    _process(ctx, job, with_metadata=False, force=bool(job.payload.get("force")))
 
 
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:
@@ -95,7 +93,8 @@ def _ordered(
         yield outcome
         if cancelled():
             for f in pending:
-                f.cancel()
+                if not f.cancel():  # already running: its files get written, so record them
+                    yield f.result()
             return
         nxt = next(it, None)
         if nxt is not None:
@@ -109,6 +108,7 @@ class _Recorder:
         self.ctx, self.job, self.total = ctx, job, total
         self.done = 0
         self.pending: list[Outcome] = []
+        self.made: dict[int, set[str]] = {}  # kinds written (or current) by this run
         self.last = time.monotonic()
         ctx.progress(0, total)
 
@@ -129,7 +129,10 @@ class _Recorder:
                 row = s.get(Photo, o.photo_id)
                 if row is None:
                     continue
-                _apply(row, o)
+                made = self.made.setdefault(o.photo_id, set())
+                if o.status in ("generated", "unchanged"):
+                    made.update(o.kinds)
+                _apply(row, o, all_made=made.issuperset(KINDS))
                 failed = o.status in FAILED_STATUSES
                 items += [
                     (f"{o.base}:{k}", "failed" if failed else "done", o.error, o.photo_id)
@@ -142,43 +145,44 @@ class _Recorder:
         self.ctx.emit(PhotosChanged(self.job.project_id or "", ids))
 
 
-def _apply(row: Photo, o: Outcome) -> None:
+def _apply(row: Photo, o: Outcome, all_made: bool) -> None:
+    """The fingerprint is stored only with the last derivative written from that source:
+    a run cut short before (a crash, a cancel) leaves the old one, so the next run sees
+    the source as changed and makes them all again."""
     if o.status != "unchanged":
         for kind in o.kinds:
             setattr(row, f"{kind}_status", o.status)
             setattr(row, f"{kind}_error", o.error)
+    if all_made:
+        row.source_fingerprint = o.fingerprint
     if o.metadata and "error" not in o.metadata:
-        _apply_metadata(row, o.metadata)
+        apply_facts(row, o.metadata)
     row.updated_at = time.time()
 
 
-def _apply_metadata(row: Photo, m: dict[str, Any]) -> None:
-    for column in METADATA_COLUMNS:
-        setattr(row, column, m.get(column))
-    row.metadata_json = json.dumps({"orientation": m.get("orientation")} | m.get("extra", {}))
-
-
 def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:
-    """The photos to process; a photo whose source changed gets its derivatives again."""
+    """The photos to process; a photo whose source changed, or whose derivatives were not
+    all recorded as written (a crash, a cancel), gets them made again."""
     bases = job.payload.get("bases")
     query = select(Photo).where(Photo.project_id == job.project_id).order_by(Photo.base)
     if bases:
         query = query.where(Photo.base.in_(bases))
     with ctx.db.read() as s:
         rows = [
-            (r.id, r.base, json.loads(r.files_json), r.source_fingerprint) for r in s.scalars(query)
+            (
+                r.id,
+                r.base,
+                json.loads(r.files_json),
+                r.source_fingerprint,
+                all(getattr(r, f"{kind}_status") == "generated" for kind in KINDS),
+            )
+            for r in s.scalars(query)
         ]
-    works, changed = [], {}
-    for photo_id, base, files, known in rows:
+    works = []
+    for photo_id, base, files, known, generated in rows:
         sources = _sources(project_dir, files)
         main = sources.jpg or sources.raw or sources.other
         fingerprint = source_fingerprint(main) if main is not None and main.exists() else None
-        works.append(Work(photo_id, base, sources, fingerprint, fingerprint == known))
-        if fingerprint != known:
-            changed[photo_id] = fingerprint
-    if changed:
-        with ctx.db.write() as s:
-            for photo_id, fingerprint in changed.items():
-                if (row := s.get(Photo, photo_id)) is not None:
-                    row.source_fingerprint = fingerprint
+        unchanged = generated and fingerprint is not None and fingerprint == known
+        works.append(Work(photo_id, base, sources, fingerprint, unchanged))
     return works

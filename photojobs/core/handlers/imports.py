@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.db.models import Photo
+from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo, read_facts
 from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.importing import ImportCopyError, copy_checked, free_name
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.photos import scan_project
+from photojobs.core.photos import list_folder, scan_project
 from photojobs.core.trash import move_to_trash
 
 
@@ -24,18 +26,27 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     items = ctx.pending_items()
     total = job.progress_total or len(items)
     done = total - len(items)
+    facts: dict[str, dict[str, Any] | None] = {}  # by file name, read as each is copied
     for source, _ in items:
         ctx.check_cancelled()
         src = Path(source)
         try:
-            message = _import_one(ctx, job, project_dir, src, verdicts.get(source), policy)
-            ctx.item(source, "done" if message is None else "skipped", message)
+            copied_as, skipped = _import_one(ctx, job, project_dir, src, policy)
+            if copied_as is not None:
+                facts[copied_as] = read_facts(project_dir / copied_as)
+            ctx.item(source, "skipped" if skipped else "done", skipped)
         except (OSError, ImportCopyError) as e:
             ctx.item(source, "failed", f"{src.name}: {getattr(e, 'strerror', None) or e}")
         done += 1
         ctx.progress(done, total)
+    new_facts = _facts_of_new_photos(ctx, job.project_id or "", project_dir, facts)
     with ctx.db.write() as s:
         found = scan_project(s, job.project_id or "", project_dir)
+        # Rows appear with their date taken, so a grid sorted by date never reshuffles.
+        added = select(Photo).where(Photo.project_id == job.project_id, Photo.base.in_(found.added))
+        for row in s.scalars(added):
+            if (m := new_facts.get(row.base)) is not None:
+                apply_facts(row, m)
         ids = list(s.scalars(select(Photo.id).where(Photo.project_id == job.project_id)))
     # Photos the scan met for the first time (dropped in by hand) get derivatives too.
     wanted = {Path(p).name.rpartition(".")[0] for p in verdicts}
@@ -44,23 +55,38 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
 
 
+def _facts_of_new_photos(
+    ctx: JobContext, project_id: str, project_dir: Path, known: dict[str, dict[str, Any] | None]
+) -> dict[str, dict[str, Any] | None]:
+    """Facts of the photos on disk the database has no row for yet; files copied by an
+    earlier, interrupted run are read now."""
+    listing = list_folder(project_dir)
+    with ctx.db.read() as s:
+        rows = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
+    return {
+        base: facts_of_photo(project_dir, files, known)
+        for base, files in listing.photos.items()
+        if base not in rows
+    }
+
+
 def _import_one(
     ctx: JobContext,
     job: JobRecord,
     project_dir: Path,
     src: Path,
-    _verdict: str | None,
     policy: str,
-) -> str | None:
+) -> tuple[str | None, str | None]:
+    """(the name copied in under, None) or (None, why it was skipped)."""
     name = src.name
     existing = next(
         (p for p in project_dir.iterdir() if p.name.casefold() == name.casefold()), None
     )
     if existing is not None and existing.is_file():
         if _same_file(src, existing):
-            return f"{name}: already in the project"
+            return None, f"{name}: already in the project"
         if policy == "skip":
-            return f"{name}: a different file with this name is in the project (skipped)"
+            return None, f"{name}: a different file with this name is in the project (skipped)"
         if policy == "overwrite":
             move_to_trash(
                 ctx.db,
@@ -74,7 +100,7 @@ def _import_one(
         else:
             name = free_name(project_dir, name)
     copy_checked(src, project_dir, name)
-    return None
+    return name, None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -11,18 +11,21 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from photojobs.core.db.models import Photo, Project, TrashEntry
+from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
+from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
 from photojobs.core.paths import TRASH_DIR, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
 
 CHUNK = 200  # photos per write transaction, so a large project never holds the lock long
+# Jobs that make derivatives, or whose task will: while one is active, pending is expected.
+MAKES_DERIVATIVES = ("import_files", "upload_postprocess", "generate_derivatives", "file_removal")
 
 
 def manifest_check(ctx: JobContext, job: JobRecord) -> None:
@@ -79,7 +82,8 @@ def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
 
 
 def folder_check(ctx: JobContext, job: JobRecord) -> None:
-    """Add photos found on disk that the database lacks; derivatives only for those."""
+    """Add photos found on disk that the database lacks; derivatives for those, and for
+    photos whose derivatives a crash or a cancel left pending."""
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
     listing = list_folder(folder)
@@ -89,25 +93,58 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     now, added = time.time(), []
     for start in range(0, len(new), CHUNK):
         ctx.check_cancelled()
+        chunk = new[start : start + CHUNK]
+        facts = [facts_of_photo(folder, f) for f in chunk]  # read before taking the lock
         with ctx.db.write() as s:
-            rows = [new_photo(project_id, f, now) for f in new[start : start + CHUNK]]
+            rows = [new_photo(project_id, f, now) for f in chunk]
+            for row, m in zip(rows, facts, strict=True):
+                if m is not None:
+                    apply_facts(row, m)  # it appears with its date taken
             s.add_all(rows)
             s.flush()
             added += [(r.id, r.base) for r in rows]
         ctx.progress(min(start + CHUNK, len(new)), len(new))
     for name in listing.unknown:
         ctx.item(name, "skipped", f"{name}: not a photo file; left where it is")
-    if added:
+    unsettled = _unsettled(ctx, project_id, {b for _, b in added})
+    if added or unsettled:
         ctx.enqueue_followup(
             NewJob(
                 "generate_derivatives",
-                {"bases": [b for _, b in added]},
+                {"bases": [b for _, b in added] + unsettled},
                 priority=40,
                 source="maintenance",
                 scope="photos",
             )
         )
+    if added:
         ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in added)))
+
+
+def _unsettled(ctx: JobContext, project_id: str, added: set[str]) -> list[str]:
+    """Photos still pending while no job is on its way to make their derivatives (a crash
+    or a cancel of an older version left them so): the derivatives run makes them again."""
+    with ctx.db.read() as s:
+        busy = s.scalar(
+            select(Job.id)
+            .where(
+                Job.project_id == project_id,
+                Job.type.in_(MAKES_DERIVATIVES),
+                Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)),
+            )
+            .limit(1)
+        )
+        if busy is not None:
+            return []
+        pending = s.scalars(
+            select(Photo.base)
+            .where(
+                Photo.project_id == project_id,
+                (Photo.thumbnail_status == "pending") | (Photo.preview_status == "pending"),
+            )
+            .order_by(Photo.base)
+        )
+        return [b for b in pending if b not in added]
 
 
 def manifest_cleaning(ctx: JobContext, job: JobRecord) -> None:

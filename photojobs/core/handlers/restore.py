@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, classify
+from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
@@ -37,13 +38,12 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
             restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
         ctx.item(original, "failed" if message else "done", message)
         ctx.progress(done, len(entries))
-    ids, unread = _refresh_photos(ctx, project_id, folder, restored)
+    ids = _refresh_photos(ctx, project_id, folder, restored)
     if restored:
         ctx.enqueue_followup(
             NewJob(
                 "generate_derivatives",
-                # Photos trashed before snapshots were kept have their capture facts read again.
-                {"bases": sorted(restored), "force": True, "metadata": bool(unread)},
+                {"bases": sorted(restored), "force": True},
                 priority=60,
                 source=job.source,
                 scope="photos",
@@ -112,7 +112,7 @@ def _mark_restored(ctx: JobContext, entry_id: int) -> None:
 
 def _refresh_photos(
     ctx: JobContext, project_id: str, folder: Path, restored: dict[str, set[FileClass]]
-) -> tuple[list[int], list[str]]:
+) -> list[int]:
     """The same photo comes back: a surviving row keeps its id and its other decisions; a
     removed one is made again from the snapshot its trash entries kept. Restored formats
     come back kept: the photographer asked for them back. Also returns the photos with no
@@ -128,9 +128,9 @@ def _refresh_photos(
             if row is None:
                 snapshot = _snapshot(s, project_id, base)
                 row = photo_from_snapshot(s, project_id, files, snapshot, now)
+                if not snapshot and (facts := facts_of_photo(folder, files)) is not None:
+                    apply_facts(row, facts)
                 s.add(row)
-                if not snapshot:
-                    unread.append(base)
             else:
                 apply_files(row, files, now)
             if FileClass.JPG in classes:
@@ -139,7 +139,7 @@ def _refresh_photos(
                 row.keep_raw = True
             s.flush()
             ids.append(row.id)
-    return ids, unread
+    return ids
 
 
 def _snapshot(s: Session, project_id: str, base: str) -> dict[str, Any]:

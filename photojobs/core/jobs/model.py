@@ -100,6 +100,9 @@ class TaskRecord:
     started_at: float | None
     finished_at: float | None
     jobs: tuple[JobRecord, ...]
+    step: int = 1  # of `steps` a person sees (stages of maintenance only are not counted
+    steps: int = 1  # when maintenance is hidden)
+    total_known: bool = True  # False while later work may still be added to the total
 
     @property
     def error(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from photojobs.core.db import Database
 from photojobs.core.db.models import Job
 from photojobs.core.jobs.labels import task_label
 from photojobs.core.jobs.model import MAINTENANCE, USER, JobRecord, JobStatus, TaskRecord
+from photojobs.core.jobs.steps import task_steps
 from photojobs.core.jobs.tasks import TASKS
 
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
@@ -59,12 +61,16 @@ def task_status(jobs: Sequence[JobRecord]) -> JobStatus:
     return JobStatus.COMPLETED
 
 
-def aggregate(task_id: str, jobs: Sequence[JobRecord]) -> TaskRecord:
-    """A task's status, progress and times, derived from its jobs (oldest first)."""
+def aggregate(task_id: str, jobs: Sequence[JobRecord], show_maintenance: bool = True) -> TaskRecord:
+    """A task's status, progress and times, derived from its jobs (oldest first). Its
+    progress counts the jobs shown: without maintenance, the user's jobs only."""
     first = jobs[0]
     definition = TASKS.get(first.task_type or "")
     user = any(j.source == USER for j in jobs) or bool(definition and definition.user_facing)
+    steps = task_steps(first.task_type, jobs, show_maintenance or not user)
     status = task_status(jobs)
+    if status == JobStatus.COMPLETED and not steps.last_stage_reached:
+        status = JobStatus.RUNNING  # its next stage is on its way, not yet seen
     finished = [j.finished_at for j in jobs if j.finished_at is not None]
     started = [j.started_at for j in jobs if j.started_at is not None]
     return TaskRecord(
@@ -73,8 +79,8 @@ def aggregate(task_id: str, jobs: Sequence[JobRecord]) -> TaskRecord:
         label=task_label(first.task_type, first.type),
         source=USER if user else MAINTENANCE,
         status=status,
-        progress_done=sum(j.progress_done for j in jobs),
-        progress_total=sum(j.progress_total for j in jobs),
+        progress_done=steps.done,
+        progress_total=steps.total,
         project_id=first.project_id,
         created_at=first.created_at,
         started_at=min(started) if started else None,
@@ -82,6 +88,9 @@ def aggregate(task_id: str, jobs: Sequence[JobRecord]) -> TaskRecord:
         if finished and status not in (JobStatus.QUEUED, JobStatus.RUNNING)
         else None,
         jobs=tuple(jobs),
+        step=steps.step,
+        steps=steps.steps,
+        total_known=steps.total_known,
     )
 
 
@@ -117,21 +126,14 @@ def list_tasks(
         groups.setdefault(task_key(job), []).append(job)
     tasks = []
     for key, members in groups.items():
-        task = aggregate(key, members)
+        task = aggregate(key, members, show)
         if not show:
             if task.source == MAINTENANCE:
                 continue
-            task = _without_maintenance(task)
+            task = replace(task, jobs=tuple(j for j in task.jobs if j.source != MAINTENANCE))
         tasks.append(task)
     tasks.sort(key=lambda t: t.created_at, reverse=True)
     return tasks[:limit] if limit else tasks
-
-
-def _without_maintenance(task: TaskRecord) -> TaskRecord:
-    """The task's own status and progress stay whole; only the visible children shrink."""
-    from dataclasses import replace
-
-    return replace(task, jobs=tuple(j for j in task.jobs if j.source != MAINTENANCE))
 
 
 def get_task(db: Database, task_id: str) -> TaskRecord | None:

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.natural import natural_key
 from photojobs.core.photos import pending_clause
 
 
@@ -77,16 +78,18 @@ def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
 
 
 def photo_ids(db: Database, project_id: str, f: PhotoFilter, order: SortOrder) -> list[int]:
-    query = select(Photo.id).where(Photo.project_id == project_id)
+    """Ids in grid order; names in natural order (SLOW_2 before SLOW_10), undated last."""
+    query = select(Photo.id, Photo.date_taken, Photo.base).where(Photo.project_id == project_id)
     clause = _filter_clause(f)
     if clause is not None:
         query = query.where(clause)
-    if order is SortOrder.DATE:
-        query = query.order_by(Photo.date_taken.is_(None), Photo.date_taken, Photo.base)
-    else:
-        query = query.order_by(Photo.base)
     with db.read() as s:
-        return list(s.scalars(query))
+        rows = s.execute(query).all()
+    if order is SortOrder.DATE:
+        rows.sort(key=lambda r: (r.date_taken is None, r.date_taken or "", natural_key(r.base)))
+    else:
+        rows.sort(key=lambda r: natural_key(r.base))
+    return [r.id for r in rows]
 
 
 _COLUMNS = (

@@ -77,6 +77,7 @@ def snapshot(record: Record | None, cancel_asked: bool = False) -> tuple:
         record.error,
         record.source,
         cancel_asked,
+        record.step if isinstance(record, TaskRecord) else 1,
     )
 
 
@@ -85,7 +86,7 @@ def changed_columns(before: tuple, after: tuple) -> list[int]:
         return list(Column)
     moved = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
     columns: set[int] = set()
-    if moved & {0, 5, 7}:  # status, error, canceling
+    if moved & {0, 5, 7, 8}:  # status, error, canceling, step
         columns |= {Column.STATUS, Column.PROGRESS, Column.DURATION, Column.ETA}
     if moved & {1, 2}:
         columns |= {Column.PROGRESS, Column.ETA}
@@ -118,6 +119,8 @@ def status_text(record: Record, canceling: bool = False) -> str:
         return "Canceling…"
     if record.status == JobStatus.QUEUED and record.error and isinstance(record, JobRecord):
         return f"Retrying (attempt {record.attempts + 1} of {record.max_attempts})"
+    if record.status == JobStatus.RUNNING and isinstance(record, TaskRecord) and record.steps > 1:
+        return f"Step {record.step} of {record.steps}"
     return STATUS_WORDS[record.status]
 
 
@@ -160,6 +163,8 @@ def _tooltip(model: ProcessesModel, task: TaskRow, job: JobRow | None, column: C
     record: Record = job.job if job else task.record  # type: ignore[assignment]
     if column == Column.STATUS and record.error:
         return record.error
+    if column == Column.STATUS and isinstance(record, TaskRecord) and record.steps > 1:
+        return f"{STATUS_WORDS[record.status]}: step {record.step} of {record.steps}"
     if column == Column.NAME:
         kind = job.job.type if job else task.record.task_type  # type: ignore[union-attr]
         who = "started by you" if record.source == "user" else "maintenance"

@@ -69,6 +69,7 @@ class ProcessesDock(QDockWidget):
             # Python reference, while the view's delayed layout may still ask it for data.
             model.setParent(self)
         self.proxy = MaintenanceFilter(show_maintenance, self)
+        model.set_show_maintenance(show_maintenance)
         self.proxy.setSourceModel(model)
         self.confirm: Callable[[str, str], bool] = lambda q, d: ask_to_cancel(self, q, d)
         self.details_dialog: DetailsDialog | None = None
@@ -133,6 +134,7 @@ class ProcessesDock(QDockWidget):
         self.maintenance_box = QCheckBox("Show maintenance jobs", bar)
         self.maintenance_box.setChecked(show_maintenance)
         self.maintenance_box.toggled.connect(self.proxy.set_show_maintenance)
+        self.maintenance_box.toggled.connect(self.model.set_show_maintenance)
         bar.addWidget(self.maintenance_box)
         return bar
 

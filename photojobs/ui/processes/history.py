@@ -12,13 +12,15 @@ from photojobs.core.library import Library
 from photojobs.ui.processes.rows import TaskRow
 
 
-def load_history(library: Library, history: int, cleared_before: float | None) -> list[TaskRow]:
+def load_history(
+    library: Library, history: int, cleared_before: float | None, show_maintenance: bool = True
+) -> list[TaskRow]:
     """Active tasks, and the newest `history` finished tasks of each source (so a season of
     maintenance does not push the photographer's own tasks out), newest first."""
     kept: dict[str, int] = {}
     rows = []
     for record in list_tasks(library.db, library.config, show_maintenance=True):
-        task = TaskRow.of(record.task_id, list(record.jobs))
+        task = TaskRow.of(record.task_id, list(record.jobs), show_maintenance)
         if not task.active:
             finished = record.finished_at or record.created_at
             if cleared_before is not None and finished <= cleared_before:

@@ -52,10 +52,14 @@ class ProcessesModel(QAbstractItemModel):
         history: int | None = None,
         cleared_before: float | None = None,
         clock: Callable[[], float] = time.time,
+        show_maintenance: bool | None = None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
         self.library, self.clock = library, clock
+        if show_maintenance is None:
+            show_maintenance = bool(library.config.get("ui.include_maintenance_jobs"))
+        self.show_maintenance = show_maintenance
         self.store = JobStore(library.db, library.config)
         self.history = int(history or library.config.get("ui.processes_history"))
         self._tasks: list[TaskRow] = []
@@ -64,7 +68,7 @@ class ProcessesModel(QAbstractItemModel):
         self._active: set[TaskRow] = set()
         self._rows: dict[TaskRow, int] | None = None
         self.projects = cells.ProjectNames(library.db)
-        for task in load_history(library, self.history, cleared_before):
+        for task in load_history(library, self.history, cleared_before, show_maintenance):
             self._add_task(len(self._tasks), task)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -185,7 +189,7 @@ class ProcessesModel(QAbstractItemModel):
         if task is None:
             self._insert_from_db(e.task_id)
             return
-        r = task.record
+        r = task.truth()
         seen = (r.status.value, r.progress_done, r.progress_total) if r else None
         if seen != (e.status, e.progress_done, e.progress_total):
             self.sync(task.key)  # an event we missed or saw out of order: read the truth
@@ -208,6 +212,14 @@ class ProcessesModel(QAbstractItemModel):
                     self._cells_changed(task, job, before, cells.snapshot(record))
 
         self._update_task(task, apply)
+
+    def set_show_maintenance(self, show: bool) -> None:
+        """Maintenance shown or hidden: a task's progress counts the jobs a person sees."""
+        if show == self.show_maintenance:
+            return
+        self.show_maintenance = show
+        for task in self._tasks:
+            self._update_task(task, lambda task=task: setattr(task, "show_maintenance", show))
 
     def forget_projects(self) -> None:
         """Project names changed: forget them and repaint the name column."""
@@ -249,7 +261,7 @@ class ProcessesModel(QAbstractItemModel):
         records = read_jobs(self.library, self.store, key)
         if not records:
             return
-        task = TaskRow.of(key, records)
+        task = TaskRow.of(key, records, self.show_maintenance)
         self.beginInsertRows(ROOT, 0, 0)
         self._add_task(0, task)
         self.endInsertRows()

@@ -119,24 +119,31 @@ class TaskRow:
     serial: int = field(default_factory=lambda: next(_serials))
     eta: EtaEstimate = field(default_factory=EtaEstimate)
     cancel_asked: bool = False
+    show_maintenance: bool = True  # whether maintenance jobs count in the progress shown
     record: TaskRecord | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.refresh()
 
     @staticmethod
-    def of(key: str, records: list[JobRecord]) -> TaskRow:
-        task = TaskRow(key)
+    def of(key: str, records: list[JobRecord], show_maintenance: bool = True) -> TaskRow:
+        task = TaskRow(key, show_maintenance=show_maintenance)
         task.jobs = [JobRow(r, task) for r in sorted(records, key=lambda r: r.id)]
         task.refresh()
         return task
 
+    def truth(self) -> TaskRecord | None:
+        """The task as the database (and the worker's task events) tell it."""
+        return aggregate(self.key, [j.job for j in self.jobs]) if self.jobs else None
+
     def refresh(self, now: float | None = None) -> None:
-        """Derive status, progress and times from the jobs, and feed the ETA."""
+        """Derive status, progress and times from the jobs, and feed the ETA. A total that
+        later stages may still add to is shown as not known (0): a busy bar, no jump."""
         if not self.jobs:
             self.record = None
             return
-        self.record = aggregate(self.key, [j.job for j in self.jobs])
+        record = aggregate(self.key, [j.job for j in self.jobs], self.show_maintenance)
+        self.record = record if record.total_known else replace(record, progress_total=0)
         if now is not None and self.record.status == JobStatus.RUNNING:
             self.eta.update(self.record.progress_done, self.record.progress_total, now)
         elif not self.active:

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
+
 from photojobs.core.commits import CommitStarted, start_commit, start_restore
+from photojobs.core.db.models import Photo
 from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.model import JobRecord
@@ -96,6 +99,16 @@ class Shoot:
     def keep(self, decision: KeepDecision, *bases: str) -> None:
         with self.lib.db.write() as s:
             assert set_keep_flags(s, self.project.id, list(bases), decision) == []
+
+    def made(self, *bases: str) -> None:
+        """Mark these photos' derivatives as made, as a finished derivatives run leaves
+        them (a photo left pending is one maintenance makes them for)."""
+        with self.lib.db.write() as s:
+            s.execute(
+                update(Photo)
+                .where(Photo.project_id == self.project.id, Photo.base.in_(bases))
+                .values(thumbnail_status="generated", preview_status="generated")
+            )
 
     def photos(self) -> dict[str, PhotoRecord]:
         with self.lib.db.read() as s:

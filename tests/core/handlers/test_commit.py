@@ -66,6 +66,7 @@ def test_jpg_only_kept_the_raw_and_its_sidecars_go(shoot: Shoot) -> None:
     shoot.keep(KeepDecision.JPG_ONLY, "X")
     shoot.thumb("X").parent.mkdir()
     shoot.thumb("X").write_bytes(b"made from the JPG")
+    shoot.made("X", "Y")
     before = shoot.stats()
     hashes = shoot.originals()
 

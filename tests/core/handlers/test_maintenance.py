@@ -150,6 +150,7 @@ def test_folder_check_adds_only_new_bases_and_leaves_unknown_files(shoot: Shoot)
     shoot.pair("OLD")
     shoot.scan()
     shoot.keep(KeepDecision.RAW_ONLY, "OLD")  # a decision the check must not reset
+    shoot.made("OLD")
     old = shoot.photo("OLD")
     shoot.add("NEW1.JPG", "IMG_0002.JPG")
     shoot.add("NEW2.Dng", "RAWFULL_0002.DNG")
