@@ -114,11 +114,11 @@ def _refresh_photos(
     ctx: JobContext, project_id: str, folder: Path, restored: dict[str, set[FileClass]]
 ) -> list[int]:
     """The same photo comes back: a surviving row keeps its id and its other decisions; a
-    removed one is made again from the snapshot its trash entries kept. Restored formats
-    come back kept: the photographer asked for them back. Also returns the photos with no
-    capture facts to bring back (trashed before snapshots were kept)."""
+    removed one is made again from the snapshot its trash entries kept (or, trashed before
+    snapshots were kept, with its capture facts read again). Restored formats come back
+    kept: the photographer asked for them back."""
     listing = list_folder(folder)
-    now, ids, unread = time.time(), [], []
+    now, ids = time.time(), []
     with ctx.db.write() as s:
         for base, classes in restored.items():
             files = listing.photos.get(base)
