@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -183,7 +184,9 @@ class ProjectsPanel(QWidget):
 
         self._ask_name("Rename project", f"New name for “{project.name}”:", project.name, renamed)
 
-    def _ask_name(self, title: str, label: str, text: str, done: Any) -> QInputDialog:
+    def _ask_name(
+        self, title: str, label: str, text: str, done: Callable[[str], None]
+    ) -> QInputDialog:
         """A short title (window managers cut long ones) and the words in the label, wide
         enough for a shoot's name."""
         dialog = QInputDialog(self)
