@@ -184,6 +184,25 @@ def test_undo_restores_the_committed_files(
     assert restores()[0].jobs[0].job.payload == {"commit_task_id": task_id}
 
 
+def test_the_undo_of_a_commit_stays_a_minute_or_until_the_next_commit_starts(
+    qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo
+):
+    _window, processes = make_window(qtbot, session, settings)
+    shown = Shown(processes.toasts)
+    _task_id, done = finished_commit(session, shoot)
+    session.signals.task_changed.emit(done)
+    (undo,) = shown.toasts
+    assert undo.action is not None and undo.action[0] == "Undo"
+    assert undo.remaining_ms == 60_000
+    for n in range(MAX_VISIBLE + 1):  # culling goes on: every decision says a word
+        processes.toasts.show(f"Discard: IMG_00{n}", "info")
+    assert not undo.done and undo in processes.toasts.toasts
+    session.decide(shoot.id, ["IMG_0003"], KeepDecision.NONE)
+    with qtbot.waitSignal(undo.dismissed):
+        session.commit(shoot)  # the next commit: its own toast will carry its own Undo
+    assert undo not in processes.toasts.toasts
+
+
 def test_failures_toast_with_details_and_maintenance_never_toasts(
     qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo
 ):

@@ -21,6 +21,7 @@ from photojobs.runtime.session import LibrarySession
 from photojobs.ui.processes.cells import ProjectNames
 
 REMEMBERED = 1000  # task ids kept; older ones can no longer end again
+UNDO_MS = 60_000  # a commit's Undo stays this long, unless the next commit starts first
 
 
 def plural(n: int, word: str) -> str:
@@ -34,6 +35,8 @@ class Announcement:
     title: str
     text: str
     action: tuple[str, Callable[[], object]] | None = None
+    timeout_ms: int | None = None  # None: the toast's usual time for its kind
+    until_next: str | None = None  # a task of this type starting ends the note
 
 
 class AnnouncedTasks:
@@ -127,7 +130,11 @@ class TaskAnnouncer(QObject):
         if task_type == "change_commit":
             files = self._trashed_files(key)
             text = f"{plural(files, 'file')} moved to the trash{where}."
-            return Announcement(key, "success", "Files removed", text, ("Undo", self._undo(key)))
+            undo = ("Undo", self._undo(key))
+            # Time to notice a mistake; the next commit's toast carries its own Undo.
+            return Announcement(
+                key, "success", "Files removed", text, undo, UNDO_MS, until_next=task_type
+            )
         if task_type == "upload_processing":
             photos = self._imported_photos(key)
             text = f"{plural(photos, 'photo')} imported{where}."
