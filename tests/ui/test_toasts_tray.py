@@ -237,7 +237,27 @@ def test_upload_processing_says_how_many_photos(
     task_id = session.start_import(shoot, sources, "skip")
     qtbot.waitUntil(lambda: shown.titles() == ["Upload processing completed"], timeout=30_000)
     assert processes.model.task(task_id).status == "completed"
-    assert shown.toasts[0].text == "2 photos imported in Shoot."
+    assert shown.toasts[0].text == "Shoot: 2 new photos."
+
+
+def test_a_raw_added_to_a_photo_already_there_is_not_called_a_photo_imported(
+    qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo, tmp_path: Path
+):
+    card = tmp_path / "card"
+    card.mkdir()
+    shutil.copyfile(DATA / "RAWFULL_0001.DNG", card / "IMG_0001.DNG")  # IMG_0001.JPG is there
+    shutil.copyfile(DATA / "IMG_0005.JPG", card / "IMG_0005.JPG")
+    _window, processes = make_window(qtbot, session, settings)
+    shown = Shown(processes.toasts)
+    sources = {str(card / "IMG_0001.DNG"): "completion", str(card / "IMG_0005.JPG"): "new"}
+    task_id = session.start_import(shoot, sources, "skip")
+    run_jobs(session.library)
+    task = get_task(session.library.db, task_id)
+    assert task is not None and task.status.value == "completed"
+    session.signals.task_changed.emit(TaskEvent.of(task))
+    assert [t.text for t in shown.toasts] == [
+        "Shoot: 1 new photo, 1 RAW added to an existing photo."
+    ]
 
 
 # -- tray ----------------------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from sqlalchemy import func, select
 
 from photojobs.core.db.models import TrashEntry
+from photojobs.core.import_summary import ImportSummary, summarise_import
 from photojobs.core.jobs.events import JobEvent, TaskEvent
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import USER, JobStatus
@@ -136,8 +136,8 @@ class TaskAnnouncer(QObject):
                 key, "success", "Files removed", text, undo, UNDO_MS, until_next=task_type
             )
         if task_type == "upload_processing":
-            photos = self._imported_photos(key)
-            text = f"{plural(photos, 'photo')} imported{where}."
+            text = self._import_summary(key).text()
+            text = f"{project}: {text}." if project else f"{text[:1].upper()}{text[1:]}."
             return Announcement(key, "success", "Upload processing completed", text)
         return Announcement(key, "success", f"{label} completed", f"Done{where}.")
 
@@ -148,16 +148,15 @@ class TaskAnnouncer(QObject):
             )
             return int(s.scalar(query) or 0)
 
-    def _imported_photos(self, task_id: str) -> int:
+    def _import_summary(self, task_id: str) -> ImportSummary:
+        """New photos and files added to photos already there, from the import's items."""
         task = get_task(self.session.library.db, task_id)
-        imports = [j for j in task.jobs if j.type == "import_files"] if task else []
-        bases = {
-            Path(item["key"]).name.rpartition(".")[0]
-            for job in imports
-            for item in self.session.store.items(job.id)
-            if item["status"] == "done"
-        }
-        return len(bases)
+        job = next((j for j in task.jobs if j.type == "import_files"), None) if task else None
+        if job is None:
+            return ImportSummary()
+        items = [(i["key"], i["status"]) for i in self.session.store.items(job.id)]
+        policy = str(job.payload.get("on_duplicate", "skip"))
+        return summarise_import(job.payload.get("verdicts", {}), policy, items)
 
     def _undo(self, task_id: str) -> Callable[[], object]:
         def undo() -> object:
