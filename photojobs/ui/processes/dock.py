@@ -24,7 +24,7 @@ from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import JobStatus
 from photojobs.runtime.worker import WorkerLoop
 from photojobs.ui.processes.delegate import ProgressDelegate
-from photojobs.ui.processes.details import DetailsDialog, task_text
+from photojobs.ui.processes.details import Details, DetailsDialog, task_details
 from photojobs.ui.processes.filter import MaintenanceFilter
 from photojobs.ui.processes.model import ProcessesModel
 from photojobs.ui.processes.roles import Column
@@ -204,7 +204,7 @@ class ProcessesDock(QDockWidget):
         jobs = [job.job] if job else None
         name = task.record.label if job is None else job_label(job.job.type)
         title = f"{name}: details"
-        return self._show_details(title, task_text(task, self.model.store, jobs))
+        return self._show_details(task_details(task, self.model.store, jobs, title))
 
     def show_details(self, key: str) -> DetailsDialog | None:
         """The details of one task, from a toast's Details button."""
@@ -214,10 +214,10 @@ class ProcessesDock(QDockWidget):
             return None
         return self.show_selected_details()
 
-    def _show_details(self, title: str, text: str) -> DetailsDialog:
+    def _show_details(self, details: Details) -> DetailsDialog:
         if self.details_dialog is not None:
             self.details_dialog.close()
-        self.details_dialog = DetailsDialog(title, text, self)
+        self.details_dialog = DetailsDialog(details, self)
         self.details_dialog.show()
         return self.details_dialog
 
