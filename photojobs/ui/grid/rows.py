@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, not_, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
@@ -40,6 +40,7 @@ class PhotoRow:
     thumbnail_status: str
     preview_status: str
     date_taken: str | None
+    thumbnail_error: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -76,6 +77,12 @@ def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
     }[f]
 
 
+def photo_total(db: Database, project_id: str) -> int:
+    """Every photo of the project, whatever the filter hides."""
+    with db.read() as s:
+        return int(s.scalar(select(func.count(Photo.id)).where(Photo.project_id == project_id)))
+
+
 def photo_ids(db: Database, project_id: str, f: PhotoFilter, order: SortOrder) -> list[int]:
     query = select(Photo.id).where(Photo.project_id == project_id)
     clause = _filter_clause(f)
@@ -100,6 +107,7 @@ _COLUMNS = (
     Photo.thumbnail_status,
     Photo.preview_status,
     Photo.date_taken,
+    Photo.thumbnail_error,
 )
 
 
