@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from photojobs import APP_NAME, __version__
 from photojobs.core.config import ConfigError, load_config
@@ -21,6 +21,7 @@ from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.errors import install_excepthook, setup_logging
 from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
+from photojobs.ui.window_state import show_again
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -77,6 +78,11 @@ def open_session(args: argparse.Namespace) -> LibrarySession | None:
     return LibrarySession(library)
 
 
+def raise_on_second_launch(server: InstanceServer, window: QWidget) -> None:
+    """A second start brings this window to the front as it was left (maximised stays)."""
+    server.show_requested.connect(lambda: show_again(window))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -106,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     window.restore_layout()
     install_tray(window, window.processes, session.loop)  # parented to the window
     server = InstanceServer()
-    server.show_requested.connect(
-        lambda: (window.showNormal(), window.raise_(), window.activateWindow())
-    )
+    raise_on_second_launch(server, window)
     session.start(with_scheduler=not args.no_scheduler)
     window.show()
     if args.quit_after_first_paint:

@@ -35,11 +35,14 @@ from photojobs.ui.shortcuts_overlay import ShortcutsOverlay
 from photojobs.ui.toasts import ToastStack
 from photojobs.ui.trash_dialog import TrashDialog
 from photojobs.ui.viewer import ViewerPanel
+from photojobs.ui.window_state import first_run_layout
 
 FINAL = ("completed", "failed", "canceled")
 
 
 class MainWindow(QMainWindow):
+    PROJECTS_WIDTH = 240
+
     def __init__(self, session: LibrarySession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -69,7 +72,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.projects)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 960])
+        self.splitter.setSizes([self.PROJECTS_WIDTH, 960])
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -425,3 +428,5 @@ class MainWindow(QMainWindow):
             self.restoreState(state)  # type: ignore[arg-type]
         if splitter := settings.value("splitter"):
             self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        if not geometry:
+            first_run_layout(self)  # fit the screen, every part at a useful width

@@ -62,7 +62,8 @@ class GridPanel(QWidget):
         self.sort_box.setAccessibleName("Sort photos")
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(96, 512)
-        self.size_slider.setFixedWidth(160)
+        self.size_slider.setMinimumWidth(80)  # a narrow window keeps room for the grid
+        self.size_slider.setMaximumWidth(160)
         self.size_slider.setAccessibleName("Thumbnail size")
         self.count_label = QLabel()
         bar = QHBoxLayout()

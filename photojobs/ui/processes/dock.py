@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSizePolicy,
+    QStyle,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -38,6 +39,8 @@ WIDTHS = {
     Column.DURATION: 64,
 }
 DOCK_WIDTH = sum(WIDTHS.values()) + 130  # the names readable, "Time left" included
+TIME_LEFT_WIDTH = 72  # "10 min left"
+MIN_NAME_WIDTH = 140
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELED)
 
 
@@ -53,6 +56,7 @@ def ask_to_cancel(parent: QWidget, question: str, detail: str) -> bool:
 class ProcessesDock(QDockWidget):
     retried = Signal(str)  # task key: announce its outcome again
     cleared = Signal(int)  # rows removed
+    PREFERRED_WIDTH = DOCK_WIDTH
 
     def __init__(
         self,
@@ -135,6 +139,19 @@ class ProcessesDock(QDockWidget):
         self.maintenance_box.toggled.connect(self.proxy.set_show_maintenance)
         bar.addWidget(self.maintenance_box)
         return bar
+
+    def fit_columns(self, dock_width: int) -> None:
+        """The name column takes what the others leave in a dock this wide, so every
+        column shows without scrolling (a first run, a narrow screen)."""
+        style = self.tree.style()
+        chrome = 2 * self.tree.frameWidth() + style.pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent
+        )
+        others = sum(w for c, w in WIDTHS.items() if c != Column.NAME) + TIME_LEFT_WIDTH
+        name = max(MIN_NAME_WIDTH, dock_width - chrome - others)
+        header = self.tree.header()
+        header.resizeSection(Column.NAME, min(name, WIDTHS[Column.NAME]))
+        header.resizeSection(Column.ETA, TIME_LEFT_WIDTH)  # the last one stretches from here
 
     # -- selection ----------------------------------------------------------------------------
 
