@@ -19,7 +19,7 @@ from photojobs.core.db import DatabaseError
 from photojobs.core.library import LIBRARY_ENV, Library, LibraryError, default_library_path
 from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
-from photojobs.ui.errors import install_excepthook, setup_logging
+from photojobs.ui.errors import install_excepthook, log_folder, setup_logging
 from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
 from photojobs.ui.window_state import show_again
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     session = open_session(args)
     if session is None:
         return 1
-    log_path = setup_logging(session.library.data_dir / "logs")
+    log_path = setup_logging(log_folder(session.library.data_dir))
     install_excepthook(log_path)
     window = MainWindow(session)
     window.restore_layout()

@@ -35,6 +35,7 @@ from photojobs.ui.shortcuts_overlay import ShortcutsOverlay
 from photojobs.ui.toasts import ToastStack
 from photojobs.ui.trash_dialog import TrashDialog
 from photojobs.ui.viewer import ViewerPanel
+from photojobs.ui.window_actions import escape, install_window_actions
 from photojobs.ui.window_state import first_run_layout
 
 FINAL = ("completed", "failed", "canceled")
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.processes = install_processes(self, session)  # dock, toasts on task ends
+        install_window_actions(self)  # Home/End in the viewer, F11, Help → About
         self.projects.refresh(select=QSettings().value("last_project", None, str))
         self._update_running()
 
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
             "keep_raw_only": lambda: self.decide(KeepDecision.RAW_ONLY),
             "discard": lambda: self.decide(KeepDecision.NONE),
             "open_viewer": self.open_viewer,
-            "close_viewer": self.close_viewer,
+            "close_viewer": lambda: escape(self),  # or out of full screen
             "next_photo": lambda: self.step(1),
             "previous_photo": lambda: self.step(-1),
             "toggle_info": lambda: self._viewer_call("toggle_info"),

@@ -25,6 +25,8 @@ GROUPS = (
             "close_viewer",
             "next_photo",
             "previous_photo",
+            "first_photo",
+            "last_photo",
             "toggle_info",
             "zoom_in",
             "zoom_out",
@@ -32,7 +34,10 @@ GROUPS = (
             "zoom_100",
         ),
     ),
-    ("Project", ("commit", "revert", "import_photos", "show_shortcuts")),
+    (
+        "Project",
+        ("commit", "revert", "import_photos", "toggle_full_screen", "show_shortcuts"),
+    ),
 )
 KEYCAP = (
     "QLabel[role='key'] { background: palette(base); border: 1px solid palette(mid);"
