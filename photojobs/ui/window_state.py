@@ -34,7 +34,8 @@ def place_first_run(
     available: QRect | None = None,
 ) -> None:
     """No saved geometry: size the window to the screen, and give the dock the width its
-    columns want, leaving `keep_free` px (never more than half the window)."""
+    columns want, leaving `keep_free` px (never more than half the window). The dock fits
+    its name column to the width it gets."""
     if available is None:
         screen = window.screen()
         if screen is None:
@@ -44,8 +45,7 @@ def place_first_run(
     if dock is not None:
         wanted = dock.PREFERRED_WIDTH
         width = min(wanted, window.width() - keep_free, int(window.width() * DOCK_SHARE))
-        window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
-        dock.fit_columns(width)
+        window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)  # columns follow
 
 
 def first_run_layout(window: MainWindow, available: QRect | None = None) -> None:

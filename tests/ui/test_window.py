@@ -77,6 +77,24 @@ def test_a_first_run_shows_every_dock_column_and_the_whole_welcome(
     assert fully_shown(window.empty.title) and fully_shown(window.empty.hint)
 
 
+def test_a_narrower_dock_shrinks_its_name_column_unless_sized_by_hand(
+    qtbot, first_run: MainWindow
+) -> None:
+    """As after a restart that restored a dock narrower than its columns' widths."""
+    window, dock = first_run, first_run.processes.dock
+    window.resize(1300, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resizeDocks([dock], [600], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(dock.width() - 600) <= 8)
+    header = dock.tree.header()
+    qtbot.waitUntil(lambda: header.length() <= dock.tree.viewport().width())
+    header.resizeSection(Column.NAME, 320)  # the photographer drags the column wider
+    window.resizeDocks([dock], [640], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(dock.width() - 640) <= 8)
+    assert header.sectionSize(Column.NAME) == 320
+
+
 def test_the_welcome_wraps_in_a_narrow_window(qtbot) -> None:
     empty = EmptyState()
     qtbot.addWidget(empty)

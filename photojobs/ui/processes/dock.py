@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -76,7 +76,9 @@ class ProcessesDock(QDockWidget):
         self.proxy.setSourceModel(model)
         self.confirm: Callable[[str, str], bool] = lambda q, d: ask_to_cancel(self, q, d)
         self.details_dialog: DetailsDialog | None = None
+        self._fitting = self._name_sized_by_hand = False
         self.tree = self._make_tree()
+        self.tree.header().sectionResized.connect(self._section_resized)
         self.toolbar = self._make_toolbar(show_maintenance)
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -141,8 +143,11 @@ class ProcessesDock(QDockWidget):
         return bar
 
     def fit_columns(self, dock_width: int) -> None:
-        """The name column takes what the others leave in a dock this wide, so every
-        column shows without scrolling (a first run, a narrow screen)."""
+        """The name column takes what the others leave in a dock this wide (up to its own
+        width), so every column shows without scrolling; a name column the photographer
+        sized by hand is left alone."""
+        if self._name_sized_by_hand:
+            return
         style = self.tree.style()
         chrome = 2 * self.tree.frameWidth() + style.pixelMetric(
             QStyle.PixelMetric.PM_ScrollBarExtent
@@ -150,8 +155,18 @@ class ProcessesDock(QDockWidget):
         others = sum(w for c, w in WIDTHS.items() if c != Column.NAME) + TIME_LEFT_WIDTH
         name = max(MIN_NAME_WIDTH, dock_width - chrome - others)
         header = self.tree.header()
+        self._fitting = True
         header.resizeSection(Column.NAME, min(name, WIDTHS[Column.NAME]))
         header.resizeSection(Column.ETA, TIME_LEFT_WIDTH)  # the last one stretches from here
+        self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns(self.width())
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == Column.NAME and not self._fitting:
+            self._name_sized_by_hand = True
 
     # -- selection ----------------------------------------------------------------------------
 
