@@ -49,7 +49,7 @@ class TrashDialog(QDialog):
     ):
         super().__init__(parent)
         self.session, self.project = session, project
-        self.restoring: set[str] = set()
+        self.restoring: dict[str, int] = {}  # task id -> files it restores
         self.commit_names: dict[str, str] = {}
         self.setWindowTitle(f"Trash of “{project.name}”")
         self.resize(760, 460)
@@ -177,7 +177,7 @@ class TrashDialog(QDialog):
         return self.table.item(row, 0).data(CommitRole)
 
     def _started(self, task_id: str, n: int) -> None:
-        self.restoring.add(task_id)
+        self.restoring[task_id] = n
         self._rest()
         self.message.setText(
             f"Restoring {n} file(s)… they reappear in the grid when the restore is done."
@@ -186,9 +186,13 @@ class TrashDialog(QDialog):
 
     def _task_changed(self, event: TaskEvent) -> None:
         if event.task_id in self.restoring and event.status in ("completed", "failed", "canceled"):
-            self.restoring.discard(event.task_id)
-            word = "Restored" if event.status == "completed" else f"Restore {event.status}"
-            self.message.setText(f"{word}.")
+            n = self.restoring.pop(event.task_id)
+            files = f"{n} file{'s' if n != 1 else ''}"
+            self.message.setText(
+                f"Restored {files}: they are back in the project."
+                if event.status == "completed"
+                else f"The restore of {files} {event.status}; see the Processes dock."
+            )
             self.reload()
             self._rest()
 
