@@ -43,6 +43,7 @@ bench-gui: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/images
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_processes.py docs/images
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_window.py docs/images
 
 # Packaging (not part of `make test`): the PyInstaller folder dist/PhotoJobs, then the .deb.
 PACKAGE_STAMP := $(VENV)/.installed-package

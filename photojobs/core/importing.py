@@ -74,6 +74,10 @@ class ImportAnalysis:
             out[c.verdict] += 1
         return out
 
+    def photo_count(self, verdict: str) -> int:
+        """Photos, not files: a RAW+JPG pair with its sidecar is one photo."""
+        return len({c.base for c in self.by_verdict(verdict)})
+
     def as_json(self) -> dict[str, Any]:
         return {"counts": self.counts(), "files": [asdict(c) for c in self.candidates]}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from photojobs import APP_NAME, __version__
 from photojobs.core.config import ConfigError, load_config
@@ -19,8 +19,9 @@ from photojobs.core.db import DatabaseError
 from photojobs.core.library import LIBRARY_ENV, Library, LibraryError, default_library_path
 from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
-from photojobs.ui.errors import install_excepthook, setup_logging
+from photojobs.ui.errors import install_excepthook, log_folder, setup_logging
 from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
+from photojobs.ui.window_state import show_again
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -77,6 +78,11 @@ def open_session(args: argparse.Namespace) -> LibrarySession | None:
     return LibrarySession(library)
 
 
+def raise_on_second_launch(server: InstanceServer, window: QWidget) -> None:
+    """A second start brings this window to the front as it was left (maximised stays)."""
+    server.show_requested.connect(lambda: show_again(window))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -100,15 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     session = open_session(args)
     if session is None:
         return 1
-    log_path = setup_logging(session.library.data_dir / "logs")
+    log_path = setup_logging(log_folder(session.library.data_dir))
     install_excepthook(log_path)
     window = MainWindow(session)
     window.restore_layout()
     install_tray(window, window.processes, session.loop)  # parented to the window
     server = InstanceServer()
-    server.show_requested.connect(
-        lambda: (window.showNormal(), window.raise_(), window.activateWindow())
-    )
+    raise_on_second_launch(server, window)
     session.start(with_scheduler=not args.no_scheduler)
     window.show()
     if args.quit_after_first_paint:

@@ -39,6 +39,13 @@ SHORTCUTS = (
     Shortcut("show_shortcuts", "Show these shortcuts"),
 )
 
+# Not culling keys but the window's own: the viewer's ends and full screen.
+WINDOW_SHORTCUTS = (
+    Shortcut("first_photo", "First photo"),
+    Shortcut("last_photo", "Last photo"),
+    Shortcut("toggle_full_screen", "Full screen on or off"),
+)
+
 DECISIONS = {
     "keep_jpg_only": KeepDecision.JPG_ONLY,
     "keep_raw_and_jpg": KeepDecision.BOTH,
@@ -69,6 +76,6 @@ def make_action(
 def shortcut_rows(keys: dict[str, str]) -> list[tuple[str, str]]:
     return [
         (QKeySequence(keys[s.name]).toString(QKeySequence.SequenceFormat.NativeText), s.label)
-        for s in SHORTCUTS
+        for s in (*SHORTCUTS, *WINDOW_SHORTCUTS)
         if keys.get(s.name)
     ]

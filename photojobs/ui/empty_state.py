@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photojobs.core.library import ProjectInfo
+
+TEXT_WIDTH = 520  # px: lines a reader's eye can follow
 
 
 class EmptyState(QWidget):
@@ -15,17 +24,33 @@ class EmptyState(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.title = QLabel()
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setStyleSheet("font-size: 18pt; font-weight: 600;")
         self.hint = QLabel()
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
+        for label in (self.title, self.hint):
+            # Wrapped and given the column's whole width: a label placed with an alignment
+            # flag keeps its one-line size hint, and its second line is cut off.
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.create_button = QPushButton("New project…")
         self.import_button = QPushButton("Import photos…")
+        column = QWidget(self)
+        column.setMaximumWidth(TEXT_WIDTH)
+        column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        words = QVBoxLayout(column)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.addWidget(self.title)
+        words.addWidget(self.hint)
+        for button in (self.create_button, self.import_button):
+            words.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(column, 100)  # as wide as it may be, up to TEXT_WIDTH
+        centred.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
         layout.addStretch(1)
-        for w in (self.title, self.hint, self.create_button, self.import_button):
-            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(centred)
         layout.addStretch(2)
         self.create_button.clicked.connect(self.create_clicked)
         self.import_button.clicked.connect(self.import_clicked)

@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 log = logging.getLogger("photojobs")
 
 
+def log_folder(data_dir: Path) -> Path:
+    """Where the log of a library's sessions is written (`<library>/.photojobs/logs`)."""
+    return data_dir / "logs"
+
+
 def setup_logging(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "photojobs.log"

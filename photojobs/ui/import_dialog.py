@@ -45,11 +45,18 @@ T = TypeVar("T")
 
 VERDICTS = (  # verdict, heading, what it means for the photographer, shown open
     (NEW, "New", "new photos for this project", False),
-    (COMPLETION, "Completions", "add a missing JPG, RAW or sidecar to photos already here", False),
+    (COMPLETION, "Completions", "adding a JPG, RAW or sidecar to photos already here", False),
     (DUPLICATE, "Duplicates", "already in this project under the same name", True),
     (OTHER_PROJECT, "In other projects", "also in another project (imported anyway)", True),
     (REJECTED, "Rejected", "not imported", True),
 )
+PHOTO_VERDICTS = (NEW,)  # counted in photos (base names); the other rows count files
+
+
+def n_files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
+
+
 HINT_STYLE = "color: #707070;"
 POLICIES = (
     ("skip", "Skip them: keep the files already in the project"),
@@ -156,15 +163,14 @@ class ImportDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         self.count_labels: dict[str, QLabel] = {}
+        self.hint_labels: dict[str, QLabel] = {}
         for row, (verdict, heading, meaning, _) in enumerate(VERDICTS):
-            number = QLabel(str(counts[verdict]))
+            shown, meaning = self._count_words(verdict, meaning, counts[verdict])
+            number = QLabel(str(shown))
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             number.setStyleSheet("font-weight: 600;" if counts[verdict] else HINT_STYLE)
             if verdict == REJECTED and counts[verdict]:
                 number.setStyleSheet("font-weight: 600; color: #b23b37;")
-            if verdict == OTHER_PROJECT and counts[verdict]:
-                names = sorted({c.other_project or "" for c in self.analysis.by_verdict(verdict)})
-                meaning = f"also in {', '.join(f'“{n}”' for n in names)} (imported anyway)"
             grid.addWidget(number, row, 0)
             name = QLabel(heading)
             name.setStyleSheet("" if counts[verdict] else HINT_STYLE)
@@ -173,8 +179,20 @@ class ImportDialog(QDialog):
             hint.setStyleSheet(HINT_STYLE)
             grid.addWidget(hint, row, 2)
             self.count_labels[verdict] = number
+            self.hint_labels[verdict] = hint
         grid.setColumnStretch(2, 1)
         return grid
+
+    def _count_words(self, verdict: str, meaning: str, n: int) -> tuple[int, str]:
+        """The number shown and what it counts: photos for new ones, files elsewhere."""
+        if verdict in PHOTO_VERDICTS:
+            photos = self.analysis.photo_count(verdict)
+            words = meaning if photos != 1 else meaning.replace("photos", "photo", 1)
+            return photos, f"{words} ({n_files(n)})"
+        if verdict == OTHER_PROJECT and n:
+            names = sorted({c.other_project or "" for c in self.analysis.by_verdict(verdict)})
+            meaning = f"also in {', '.join(f'“{p}”' for p in names)} (imported anyway)"
+        return n, f"{'file' if n == 1 else 'files'} {meaning}"
 
     def _files_tree(self) -> QTreeWidget:
         tree = QTreeWidget()
@@ -186,7 +204,11 @@ class ImportDialog(QDialog):
             found = self.analysis.by_verdict(verdict)
             if not found:
                 continue
-            group = QTreeWidgetItem(tree, [f"{heading} ({len(found)})"])
+            what = n_files(len(found))
+            if verdict in PHOTO_VERDICTS:
+                photos = self.analysis.photo_count(verdict)
+                what = f"{photos} photo{'s' if photos != 1 else ''}, {what}"
+            group = QTreeWidgetItem(tree, [f"{heading} ({what})"])
             group.setFirstColumnSpanned(True)
             font = group.font(0)
             font.setBold(True)

@@ -37,11 +37,15 @@ from photojobs.ui.shortcuts_overlay import ShortcutsOverlay
 from photojobs.ui.toasts import ToastStack
 from photojobs.ui.trash_dialog import TrashDialog
 from photojobs.ui.viewer import ViewerPanel
+from photojobs.ui.window_actions import escape, install_window_actions
+from photojobs.ui.window_state import first_run_layout
 
 FINAL = ("completed", "failed", "canceled")
 
 
 class MainWindow(QMainWindow):
+    PROJECTS_WIDTH = 240
+
     def __init__(self, session: LibrarySession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -71,7 +75,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.projects)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 960])
+        self.splitter.setSizes([self.PROJECTS_WIDTH, 960])
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.processes = install_processes(self, session)  # dock, toasts on task ends
+        install_window_actions(self)  # Home/End in the viewer, F11, Help → About
         self.projects.refresh(select=QSettings().value("last_project", None, str))
         self._update_running()
 
@@ -106,7 +111,7 @@ class MainWindow(QMainWindow):
             "keep_raw_only": lambda: self.decide(KeepDecision.RAW_ONLY),
             "discard": lambda: self.decide(KeepDecision.NONE),
             "open_viewer": self.open_viewer,
-            "close_viewer": self.close_viewer,
+            "close_viewer": lambda: escape(self),  # or out of full screen
             "next_photo": lambda: self.step(1),
             "previous_photo": lambda: self.step(-1),
             "toggle_info": lambda: self._viewer_call("toggle_info"),
@@ -410,3 +415,5 @@ class MainWindow(QMainWindow):
             self.restoreState(state)  # type: ignore[arg-type]
         if splitter := settings.value("splitter"):
             self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        if not geometry:
+            first_run_layout(self)  # fit the screen, every part at a useful width

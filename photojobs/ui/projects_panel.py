@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,12 +17,21 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QInputDialog, QListView, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photojobs.core.library import LibraryError, ProjectInfo
 from photojobs.runtime.session import LibrarySession
 
 ProjectIdRole = Qt.ItemDataRole.UserRole + 1
+NAME_FIELD_WIDTH = 400  # px: a long shoot name and the dialog's title stay whole
 
 
 class ProjectsModel(QAbstractListModel):
@@ -109,6 +119,7 @@ class ProjectsPanel(QWidget):
         self.delete_action.triggered.connect(self.delete)
         self.open_action = QAction("Show in file manager", self)
         self.open_action.triggered.connect(self.open_folder)
+        self.name_dialog: QInputDialog | None = None
 
     def refresh_counts(self) -> None:
         """Counts read on a pool thread (a pass over every photo), applied here when ready."""
@@ -154,17 +165,42 @@ class ProjectsPanel(QWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def create(self) -> None:
-        name, ok = QInputDialog.getText(self, "New project", "Name of the shoot:")
-        if ok and name.strip():
-            self._try(lambda: self.refresh(select=self.session.create_project(name).id))
+        def created(name: str) -> None:
+            if name.strip():
+                self._try(lambda: self.refresh(select=self.session.create_project(name).id))
+
+        self._ask_name("New project", "Name of the shoot:", "", created)
 
     def rename(self) -> None:
         project = self.current()
         if project is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename project", "New name:", text=project.name)
-        if ok and name.strip() and name != project.name:
-            self._try(lambda: self.refresh(select=self.session.rename_project(project.id, name).id))
+
+        def renamed(name: str) -> None:
+            if name.strip() and name != project.name:
+                self._try(
+                    lambda: self.refresh(select=self.session.rename_project(project.id, name).id)
+                )
+
+        self._ask_name("Rename project", f"New name for “{project.name}”:", project.name, renamed)
+
+    def _ask_name(
+        self, title: str, label: str, text: str, done: Callable[[str], None]
+    ) -> QInputDialog:
+        """A short title (window managers cut long ones) and the words in the label, wide
+        enough for a shoot's name."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        # the dialog sizes itself to its contents (SetMinAndMaxSize): widen the field
+        if (field := dialog.findChild(QLineEdit)) is not None:
+            field.setMinimumWidth(NAME_FIELD_WIDTH)
+        dialog.textValueSelected.connect(done)
+        dialog.finished.connect(dialog.deleteLater)
+        self.name_dialog = dialog
+        dialog.open()
+        return dialog
 
     def delete(self) -> None:
         project = self.current()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from photojobs.ui.culling import shortcut_rows
 
 GROUPS = (
-    ("Culling", ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard")),
+    ("Culling", ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard", "undo", "redo")),
     (
         "Viewer",
         (
@@ -25,6 +25,8 @@ GROUPS = (
             "close_viewer",
             "next_photo",
             "previous_photo",
+            "first_photo",
+            "last_photo",
             "toggle_info",
             "zoom_in",
             "zoom_out",
@@ -32,7 +34,16 @@ GROUPS = (
             "zoom_100",
         ),
     ),
-    ("Project", ("undo", "redo", "commit", "revert", "import_photos", "show_shortcuts")),
+    (
+        "Project",
+        (
+            "commit",
+            "revert",
+            "import_photos",
+            "toggle_full_screen",
+            "show_shortcuts",
+        ),
+    ),
 )
 KEYCAP = (
     "QLabel[role='key'] { background: palette(base); border: 1px solid palette(mid);"

@@ -1,7 +1,8 @@
 """Non-modal toasts in the window's bottom-right corner.
 
-At most three are stacked (the oldest gives way), each dismisses itself after a while
-(errors stay longer), waits while the pointer rests on it, and can carry one action.
+At most three are stacked (the oldest without an action gives way), each dismisses itself
+after a while (errors stay longer), waits while the pointer rests on it, and can carry one
+action.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ class ToastStack(QObject):
         toast.dismissed.connect(self._dismissed)
         self.toasts.append(toast)
         while len(self.toasts) > MAX_VISIBLE:
-            self.toasts[0].dismiss()
+            # a toast that offers an action (Undo) outlives the plain words around it
+            plain = [t for t in self.toasts[:-1] if t.action is None]
+            (plain[0] if plain else self.toasts[0]).dismiss()
         toast.show()
         toast.raise_()
         toast.start()

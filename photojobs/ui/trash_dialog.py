@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -49,7 +49,7 @@ class TrashDialog(QDialog):
     ):
         super().__init__(parent)
         self.session, self.project = session, project
-        self.restoring: set[str] = set()
+        self.restoring: dict[str, int] = {}  # task id -> files it restores
         self.commit_names: dict[str, str] = {}
         self.setWindowTitle(f"Trash of “{project.name}”")
         self.resize(760, 460)
@@ -71,9 +71,15 @@ class TrashDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.restore_button = QPushButton("Restore selected")
         self.restore_commit_button = QPushButton("Restore whole commit")
         self.restore_commit_button.setToolTip("Every file the selected row's commit moved away")
+        for bulk in (self.restore_button, self.restore_commit_button):
+            # A bulk action is clicked, never reached by a stray Enter (a QPushButton in a
+            # QDialog becomes the default button whenever it has the focus).
+            bulk.setAutoDefault(False)
+            bulk.setDefault(False)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.restore_commit_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -89,8 +95,10 @@ class TrashDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        """Read the listing again (a restore or a maintenance run changed it)."""
+        """Read the listing again (a restore or a maintenance run changed it). Rows move, so
+        the selection is dropped: it would otherwise land on files nobody chose."""
         entries = trash_listing(self.session.library, self.project)
+        self.table.clearSelection()
         commits: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
         for e in entries:
             commits[e["task_id"]].append(e)
@@ -169,7 +177,8 @@ class TrashDialog(QDialog):
         return self.table.item(row, 0).data(CommitRole)
 
     def _started(self, task_id: str, n: int) -> None:
-        self.restoring.add(task_id)
+        self.restoring[task_id] = n
+        self._rest()
         self.message.setText(
             f"Restoring {n} file(s)… they reappear in the grid when the restore is done."
         )
@@ -177,7 +186,18 @@ class TrashDialog(QDialog):
 
     def _task_changed(self, event: TaskEvent) -> None:
         if event.task_id in self.restoring and event.status in ("completed", "failed", "canceled"):
-            self.restoring.discard(event.task_id)
-            word = "Restored" if event.status == "completed" else f"Restore {event.status}"
-            self.message.setText(f"{word}.")
+            n = self.restoring.pop(event.task_id)
+            files = f"{n} file{'s' if n != 1 else ''}"
+            self.message.setText(
+                f"Restored {files}: they are back in the project."
+                if event.status == "completed"
+                else f"The restore of {files} {event.status}; see the Processes dock."
+            )
             self.reload()
+            self._rest()
+
+    def _rest(self) -> None:
+        """Nothing chosen and the focus on the list: Enter can restore nothing more."""
+        self.table.clearSelection()
+        self.table.setCurrentIndex(QModelIndex())
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

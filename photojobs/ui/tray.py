@@ -15,6 +15,7 @@ from photojobs.runtime.worker import WorkerLoop
 from photojobs.ui.icons import app_icon
 from photojobs.ui.processes import Processes
 from photojobs.ui.processes.announcer import Announcement, plural
+from photojobs.ui.window_state import show_again
 
 KEEP, QUIT, STAY = "keep", "quit", "stay"
 ICONS = {
@@ -131,9 +132,7 @@ class Tray(QObject):
 
     def show_window(self) -> None:
         QApplication.setQuitOnLastWindowClosed(True)
-        self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        show_again(self.window)  # maximised or full screen as it was left
 
     def quit(self) -> None:
         """Quit from the tray: the window closes without asking, then the application."""

@@ -68,6 +68,28 @@ def test_dialog_shows_duplicates_and_rejected_files_with_reasons(
     assert dialog.import_button.text().startswith("Import 3 files")
 
 
+def test_new_photos_are_counted_as_photos_and_files_as_files(
+    qtbot, culling_window: MainWindow, tmp_path: Path, sample
+) -> None:
+    folder = tmp_path / "pairs"
+    for n in (5, 6, 7):  # three new photos: two RAW+JPG pairs with a sidecar, one JPG
+        sample(f"IMG_000{n}.JPG", folder)
+    for n in (5, 6):
+        sample("RAWFULL_0001.DNG", folder, f"IMG_000{n}.DNG")
+        (folder / f"IMG_000{n}.xmp").write_text("<x:xmpmeta/>")
+    sample("RAWFULL_0002.DNG", folder, "IMG_0001.DNG")  # completes IMG_0001
+    dialog = analyse(qtbot, culling_window, [folder])
+    assert dialog.count_labels[NEW].text() == "3"
+    assert dialog.hint_labels[NEW].text() == "new photos for this project (7 files)"
+    assert dialog.count_labels[COMPLETION].text() == "1"
+    assert dialog.hint_labels[COMPLETION].text().startswith("file adding a JPG, RAW")
+    assert dialog.hint_labels[REJECTED].text() == "files not imported"
+    assert set(group(dialog, "New (3 photos, 7 files)")) == {
+        f"IMG_000{n}.{ext}" for n in (5, 6) for ext in ("JPG", "DNG", "xmp")
+    } | {"IMG_0007.JPG"}
+    assert dialog.import_button.text().startswith("Import 8 files")
+
+
 def test_confirming_starts_the_import_task_with_the_chosen_files(
     qtbot, culling_window: MainWindow, library: Library, second_card: Path
 ) -> None:

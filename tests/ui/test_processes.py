@@ -301,11 +301,42 @@ def test_details_show_the_error_and_failed_items_and_copy(
     qtbot.addWidget(dialog)
     text = dialog.text.toPlainText()
     assert "1 of 2 files could not be imported" in text
-    assert "✗ b.jpg: b.jpg: not a photo" in text
+    assert "✗ b.jpg: not a photo" in text
     assert "1 done, 1 failed" in text
     assert dialog.text.isReadOnly()
     dialog.copy_button.click()
-    assert QGuiApplication.clipboard().text() == text
+    copied = QGuiApplication.clipboard().text()
+    assert "✗ b.jpg: not a photo" in copied and task in copied
+
+
+def test_details_lead_with_the_photos_and_end_with_the_ids(
+    qtbot, model: ProcessesModel, script: Script, session: LibrarySession, project: ProjectInfo
+):
+    card = "/media/card/DCIM/100CANON"
+    task = script.start(
+        "upload_processing",
+        project_id=project.id,
+        items=[(f"{card}/IMG_0001.JPG", None), (f"{card}/IMG_0002.CR3", None)],
+    )
+    job = script.claim()
+    script.store.set_item(job.id, f"{card}/IMG_0001.JPG", "done")
+    script.store.set_item(
+        job.id, f"{card}/IMG_0002.CR3", "failed", "IMG_0002.CR3: the copy does not match"
+    )
+    script.fail(job, "1 of 2 files could not be imported")
+    dock = ProcessesDock(model, session.loop)
+    qtbot.addWidget(dock)
+    dialog = dock.show_details(task)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    lines = [line.strip() for line in dialog.text.toPlainText().splitlines() if line.strip()]
+    failed = lines.index("✗ IMG_0002.CR3: the copy does not match")
+    done = lines.index("✓ IMG_0001.JPG")
+    technical = lines.index("Technical details")
+    assert failed < done < technical
+    first_id = min(i for i, line in enumerate(lines) if task in line or "attempt" in line)
+    assert first_id > technical  # the UUID and the attempts come last
+    assert card not in " ".join(lines[:technical])  # files by name, not by card path
 
 
 def test_sources_are_named_on_every_row(model: ProcessesModel, script: Script, project):

@@ -184,6 +184,25 @@ def test_undo_restores_the_committed_files(
     assert restores()[0].jobs[0].job.payload == {"commit_task_id": task_id}
 
 
+def test_the_undo_of_a_commit_stays_a_minute_or_until_the_next_commit_starts(
+    qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo
+):
+    _window, processes = make_window(qtbot, session, settings)
+    shown = Shown(processes.toasts)
+    _task_id, done = finished_commit(session, shoot)
+    session.signals.task_changed.emit(done)
+    (undo,) = shown.toasts
+    assert undo.action is not None and undo.action[0] == "Undo"
+    assert undo.remaining_ms == 60_000
+    for n in range(MAX_VISIBLE + 1):  # culling goes on: every decision says a word
+        processes.toasts.show(f"Discard: IMG_00{n}", "info")
+    assert not undo.done and undo in processes.toasts.toasts
+    session.decide(shoot.id, ["IMG_0003"], KeepDecision.NONE)
+    with qtbot.waitSignal(undo.dismissed):
+        session.commit(shoot)  # the next commit: its own toast will carry its own Undo
+    assert undo not in processes.toasts.toasts
+
+
 def test_failures_toast_with_details_and_maintenance_never_toasts(
     qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo
 ):
@@ -218,7 +237,27 @@ def test_upload_processing_says_how_many_photos(
     task_id = session.start_import(shoot, sources, "skip")
     qtbot.waitUntil(lambda: shown.titles() == ["Upload processing completed"], timeout=30_000)
     assert processes.model.task(task_id).status == "completed"
-    assert shown.toasts[0].text == "2 photos imported in Shoot."
+    assert shown.toasts[0].text == "Shoot: 2 new photos."
+
+
+def test_a_raw_added_to_a_photo_already_there_is_not_called_a_photo_imported(
+    qtbot, session: LibrarySession, settings: QSettings, shoot: ProjectInfo, tmp_path: Path
+):
+    card = tmp_path / "card"
+    card.mkdir()
+    shutil.copyfile(DATA / "RAWFULL_0001.DNG", card / "IMG_0001.DNG")  # IMG_0001.JPG is there
+    shutil.copyfile(DATA / "IMG_0005.JPG", card / "IMG_0005.JPG")
+    _window, processes = make_window(qtbot, session, settings)
+    shown = Shown(processes.toasts)
+    sources = {str(card / "IMG_0001.DNG"): "completion", str(card / "IMG_0005.JPG"): "new"}
+    task_id = session.start_import(shoot, sources, "skip")
+    run_jobs(session.library)
+    task = get_task(session.library.db, task_id)
+    assert task is not None and task.status.value == "completed"
+    session.signals.task_changed.emit(TaskEvent.of(task))
+    assert [t.text for t in shown.toasts] == [
+        "Shoot: 1 new photo, 1 RAW added to an existing photo."
+    ]
 
 
 # -- tray ----------------------------------------------------------------------------------

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from photojobs.core.commits import trash_listing
 from photojobs.core.config import default_config_path
+from photojobs.core.jobs.events import TaskEvent
+from photojobs.core.jobs.queries import get_task
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.main_window import MainWindow
@@ -82,6 +84,47 @@ def test_trash_restores_a_whole_commit(
     run_jobs(library)
     dialog.reload()
     assert names(dialog) == ["IMG_0001.JPG"]
+
+
+def finish_restore(library: Library, window: MainWindow, task_id: str) -> None:
+    """Run the restore here, then deliver its end the way the worker loop does."""
+    run_jobs(library)
+    task = get_task(library.db, task_id)
+    assert task is not None and task.status.value == "completed"
+    window.session.signals.task_changed.emit(TaskEvent.of(task))
+
+
+def bulk_buttons(dialog: TrashDialog) -> list[QPushButton]:
+    return [dialog.restore_button, dialog.restore_commit_button]
+
+
+@pytest.mark.parametrize("how", ["selected", "commit"])
+def test_after_a_restore_nothing_is_selected_and_enter_restores_nothing(
+    qtbot, culling_window: MainWindow, library: Library, shoot_project: ProjectInfo, how: str
+) -> None:
+    commit_discarding(culling_window, library, "IMG_0001")
+    commit_discarding(culling_window, library, "IMG_0002")  # JPG + DNG
+    commit_discarding(culling_window, library, "IMG_0003")
+    dialog = open_trash(culling_window)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not any(b.isDefault() or b.autoDefault() for b in bulk_buttons(dialog))
+    entries = {e["original_name"]: e["id"] for e in trash_listing(library, shoot_project)}
+    dialog.select_entries([entries["IMG_0002.JPG"], entries["IMG_0002.DNG"]])
+    button = dialog.restore_button if how == "selected" else dialog.restore_commit_button
+    button.setFocus()  # where a click leaves the focus
+    with qtbot.waitSignal(dialog.restore_started) as started:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.selected_entry_ids() == []
+    finish_restore(library, culling_window, started.args[0])
+    assert sorted(names(dialog)) == ["IMG_0001.JPG", "IMG_0003.JPG"]
+    assert dialog.selected_entry_ids() == []
+    assert not any(b.isEnabled() or b.isDefault() for b in bulk_buttons(dialog))
+    focus = QApplication.focusWidget()
+    assert focus in (dialog.table, dialog.close_button)
+    with qtbot.assertNotEmitted(dialog.restore_started):
+        qtbot.keyClick(focus, Qt.Key.Key_Space)
+        qtbot.keyClick(focus, Qt.Key.Key_Return)  # at most closes the dialog
 
 
 def open_settings(window: MainWindow) -> SettingsDialog:

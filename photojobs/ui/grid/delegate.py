@@ -6,10 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPaintDevice, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from photojobs.ui.grid.model import PhotoRowRole
+from photojobs.ui.grid.placeholder import Placeholder, paint_placeholder, placeholder_for
 from photojobs.ui.grid.rows import PhotoRow
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
@@ -78,14 +79,7 @@ class PhotoDelegate(QStyledItemDelegate):
             dpr = painter.device().devicePixelRatioF()
             pixmap = self.loader.pixmap(row.id, folder / f"{row.base}.jpg", self.cell, dpr)
         if pixmap is None:
-            painter.fillRect(box, QColor(60, 60, 60))
-            painter.setPen(QColor(200, 200, 200))
-            word = {
-                "failed": "Cannot show this photo",
-                "not_supported": "Format not supported",
-                "missing": "File missing",
-            }.get(row.thumbnail_status, "…")
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, word)
+            paint_placeholder(painter, box, self.placeholder(row, painter.device()))
         else:
             size = pixmap.deviceIndependentSize().toSize()
             x = box.x() + (box.width() - size.width()) // 2
@@ -99,6 +93,11 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.drawLine(box.left() + m, box.top() + m, box.right() - m, box.bottom() - m)
             painter.drawLine(box.right() - m, box.top() + m, box.left() + m, box.bottom() - m)
 
+    def placeholder(self, row: PhotoRow, device: QPaintDevice | None = None) -> Placeholder:
+        """Loading (being made, or being read) or no preview (with the reason)."""
+        dpr = device.devicePixelRatioF() if device is not None else 1.0
+        return placeholder_for(row, self.loader.unreadable(row.id, self.cell, dpr))
+
     def _paint_badges(self, painter: QPainter, box: QRect, row: PhotoRow) -> None:
         font = QFont(painter.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -109,8 +108,6 @@ class PhotoDelegate(QStyledItemDelegate):
             colour = DISCARD if row.decision == "Discard" else KEEP_PARTIAL
             width = painter.fontMetrics().horizontalAdvance(row.decision) + 10
             self._badge(painter, box.right() - width - 3, box.top() + 4, row.decision, colour)
-        if row.thumbnail_status == "failed":
-            self._badge(painter, box.left() + 4, box.bottom() - 20, "!", DISCARD)
 
     @staticmethod
     def _badge(painter: QPainter, x: int, y: int, text: str, colour: QColor) -> None:

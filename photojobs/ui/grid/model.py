@@ -12,7 +12,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from photojobs.core.db import Database
-from photojobs.ui.grid.rows import PhotoFilter, PhotoRow, SortOrder, load_rows, photo_ids
+from photojobs.ui.grid.rows import (
+    PhotoFilter,
+    PhotoRow,
+    SortOrder,
+    load_rows,
+    photo_ids,
+    photo_total,
+)
 
 PAGE = 200
 
@@ -57,7 +64,9 @@ class PhotoGridModel(QAbstractListModel):
             return row.base
         if role == Qt.ItemDataRole.ToolTipRole:
             decision = f" — {row.decision}" if row.decision else ""
-            return f"{row.base} ({row.formats}){decision}"
+            failed = row.thumbnail_error and row.thumbnail_status != "generated"
+            why = f"\nNo preview: {row.thumbnail_error}" if failed else ""
+            return f"{row.base} ({row.formats}){decision}{why}"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -77,6 +86,10 @@ class PhotoGridModel(QAbstractListModel):
     def set_filter(self, f: PhotoFilter, order: SortOrder | None = None) -> None:
         self.filter, self.order = f, order or self.order
         self.refresh()
+
+    def total(self) -> int:
+        """The project's photos before the filter (one count query)."""
+        return photo_total(self.db, self.project_id) if self.project_id else 0
 
     def photo_id(self, row: int) -> int:
         return self._ids[row]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QSlider,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from photojobs.core.db import Database
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
 from photojobs.ui.grid.model import PhotoGridModel
+from photojobs.ui.grid.no_match import NoMatch
 from photojobs.ui.grid.rows import PhotoFilter, PhotoRow, SortOrder
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
@@ -64,7 +66,8 @@ class GridPanel(QWidget):
         self.sort_box.setAccessibleName("Sort photos")
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(96, 512)
-        self.size_slider.setFixedWidth(160)
+        self.size_slider.setMinimumWidth(80)  # a narrow window keeps room for the grid
+        self.size_slider.setMaximumWidth(160)
         self.size_slider.setAccessibleName("Thumbnail size")
         self.count_label = QLabel()
         bar = QHBoxLayout()
@@ -77,7 +80,12 @@ class GridPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        self.no_match = NoMatch(self)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.view)
+        self.body.addWidget(self.no_match)
+        layout.addWidget(self.body, 1)
+        self.no_match.clear_clicked.connect(self.clear_filter)
         self.filter_box.currentIndexChanged.connect(self._filter_changed)
         self.sort_box.currentIndexChanged.connect(self._filter_changed)
         self.size_slider.valueChanged.connect(self.set_thumbnail_size)
@@ -174,6 +182,17 @@ class GridPanel(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count_label.setText(f"{n} photo{'s' if n != 1 else ''}")
+        filtered = self.model.project_id is not None and self.model.filter is not PhotoFilter.ALL
+        if filtered and n == 0:
+            self.no_match.show_for(self.model.filter.value, self.model.total())
+            self.body.setCurrentWidget(self.no_match)
+        else:
+            self.body.setCurrentWidget(self.view)
+
+    def clear_filter(self) -> None:
+        """Back to every photo of the project (the no-match page's button)."""
+        self.filter_box.setCurrentIndex(list(PhotoFilter).index(PhotoFilter.ALL))
+        self.view.setFocus()
 
     def _thumbnail_ready(self, photo_id: int) -> None:
         row = self.model.row_of(photo_id)

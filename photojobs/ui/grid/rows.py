@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, not_, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
@@ -41,6 +41,7 @@ class PhotoRow:
     thumbnail_status: str
     preview_status: str
     date_taken: str | None
+    thumbnail_error: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -77,6 +78,12 @@ def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
     }[f]
 
 
+def photo_total(db: Database, project_id: str) -> int:
+    """Every photo of the project, whatever the filter hides."""
+    with db.read() as s:
+        return int(s.scalar(select(func.count(Photo.id)).where(Photo.project_id == project_id)))
+
+
 def photo_ids(db: Database, project_id: str, f: PhotoFilter, order: SortOrder) -> list[int]:
     """Ids in grid order; names in natural order (SLOW_2 before SLOW_10), undated last."""
     query = select(Photo.id, Photo.date_taken, Photo.base).where(Photo.project_id == project_id)
@@ -103,6 +110,7 @@ _COLUMNS = (
     Photo.thumbnail_status,
     Photo.preview_status,
     Photo.date_taken,
+    Photo.thumbnail_error,
 )
 
 

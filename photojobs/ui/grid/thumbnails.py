@@ -60,6 +60,10 @@ class ThumbnailLoader(QObject):
             self.pool.start(_Read(self, key, path))
         return None
 
+    def unreadable(self, photo_id: int, size: int, dpr: float) -> bool:
+        """The thumbnail file was read and gave no image (gone, or not an image)."""
+        return (photo_id, size, dpr) in self._missing
+
     def forget(self, photo_id: int) -> None:
         """The photo's thumbnail changed on disk: read it again next time."""
         for store in (self._cache, self._missing):

@@ -8,16 +8,17 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from photojobs.core.jobs.model import USER
+from photojobs.core.jobs.events import TaskEvent
+from photojobs.core.jobs.model import USER, JobStatus
 from photojobs.core.library import Library
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.processes.announcer import AnnouncedTasks, Announcement, TaskAnnouncer
 from photojobs.ui.processes.dock import DOCK_WIDTH, ProcessesDock
 from photojobs.ui.processes.model import ProcessesModel
-from photojobs.ui.toasts import ToastStack
+from photojobs.ui.toasts import Toast, ToastStack
 
 
 @dataclass
@@ -62,14 +63,39 @@ def install_processes(
     remembered.add(t.key for t in model.tasks() if not t.active and t.source == USER)
     announcer = TaskAnnouncer(session, remembered, dock.show_details, window)
     announcer.connect_signals()
-    announcer.announced.connect(lambda note: show_announcement(toasts, note))
+    notes = AnnouncementToasts(toasts, window)
+    session.signals.task_changed.connect(notes.task_changed)
+    announcer.announced.connect(notes.show)
     dock.retried.connect(remembered.discard)
     dock.cleared.connect(lambda _n: settings.setValue(f"{group}/cleared_before", time.time()))
     return Processes(model, dock, announcer, remembered, toasts)
 
 
-def show_announcement(toasts: ToastStack, note: Announcement) -> None:
-    toasts.show(note.text, note.kind, title=note.title, action=note.action)
+class AnnouncementToasts(QObject):
+    """Announcements as toasts. A note that lasts `until_next` (a commit's Undo) is
+    dismissed as soon as another task of that type starts."""
+
+    def __init__(self, toasts: ToastStack, parent: QObject | None = None):
+        super().__init__(parent)
+        self.toasts = toasts
+        self.waiting: dict[Toast, Announcement] = {}
+
+    def show(self, note: Announcement) -> Toast:
+        toast = self.toasts.show(
+            note.text, note.kind, title=note.title, action=note.action, timeout_ms=note.timeout_ms
+        )
+        if note.until_next:
+            self.waiting[toast] = note
+            toast.dismissed.connect(lambda t: self.waiting.pop(t, None))
+        return toast
+
+    @Slot(object)
+    def task_changed(self, event: TaskEvent) -> None:
+        if event.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return
+        for toast, note in list(self.waiting.items()):
+            if note.until_next == event.task_type and note.key != event.task_id:
+                toast.dismiss()
 
 
 __all__ = ["Processes", "ProcessesDock", "ProcessesModel", "install_processes"]

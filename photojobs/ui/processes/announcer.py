@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from sqlalchemy import func, select
 
 from photojobs.core.db.models import TrashEntry
+from photojobs.core.import_summary import ImportSummary, summarise_import
 from photojobs.core.jobs.events import JobEvent, TaskEvent
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import USER, JobStatus
@@ -21,6 +21,7 @@ from photojobs.runtime.session import LibrarySession
 from photojobs.ui.processes.cells import ProjectNames
 
 REMEMBERED = 1000  # task ids kept; older ones can no longer end again
+UNDO_MS = 60_000  # a commit's Undo stays this long, unless the next commit starts first
 
 
 def plural(n: int, word: str) -> str:
@@ -34,6 +35,8 @@ class Announcement:
     title: str
     text: str
     action: tuple[str, Callable[[], object]] | None = None
+    timeout_ms: int | None = None  # None: the toast's usual time for its kind
+    until_next: str | None = None  # a task of this type starting ends the note
 
 
 class AnnouncedTasks:
@@ -127,10 +130,14 @@ class TaskAnnouncer(QObject):
         if task_type == "change_commit":
             files = self._trashed_files(key)
             text = f"{plural(files, 'file')} moved to the trash{where}."
-            return Announcement(key, "success", "Files removed", text, ("Undo", self._undo(key)))
+            undo = ("Undo", self._undo(key))
+            # Time to notice a mistake; the next commit's toast carries its own Undo.
+            return Announcement(
+                key, "success", "Files removed", text, undo, UNDO_MS, until_next=task_type
+            )
         if task_type == "upload_processing":
-            photos = self._imported_photos(key)
-            text = f"{plural(photos, 'photo')} imported{where}."
+            text = self._import_summary(key).text()
+            text = f"{project}: {text}." if project else f"{text[:1].upper()}{text[1:]}."
             return Announcement(key, "success", "Upload processing completed", text)
         return Announcement(key, "success", f"{label} completed", f"Done{where}.")
 
@@ -141,16 +148,15 @@ class TaskAnnouncer(QObject):
             )
             return int(s.scalar(query) or 0)
 
-    def _imported_photos(self, task_id: str) -> int:
+    def _import_summary(self, task_id: str) -> ImportSummary:
+        """New photos and files added to photos already there, from the import's items."""
         task = get_task(self.session.library.db, task_id)
-        imports = [j for j in task.jobs if j.type == "import_files"] if task else []
-        bases = {
-            Path(item["key"]).name.rpartition(".")[0]
-            for job in imports
-            for item in self.session.store.items(job.id)
-            if item["status"] == "done"
-        }
-        return len(bases)
+        job = next((j for j in task.jobs if j.type == "import_files"), None) if task else None
+        if job is None:
+            return ImportSummary()
+        items = [(i["key"], i["status"]) for i in self.session.store.items(job.id)]
+        policy = str(job.payload.get("on_duplicate", "skip"))
+        return summarise_import(job.payload.get("verdicts", {}), policy, items)
 
     def _undo(self, task_id: str) -> Callable[[], object]:
         def undo() -> object:

@@ -1,20 +1,23 @@
-"""The details of a job or a task: its error and every failed item, as text one can copy
-into a message or a bug report."""
+"""The details of a job or a task: first what happened to which photos and files (the
+error, every failed item with its reason, what was done), then the technical fields (ids,
+attempts, times) smaller at the end. Copy puts it all on the clipboard as text."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
+from pathlib import PurePath
 from typing import Any
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -25,72 +28,133 @@ from photojobs.core.jobs.store import JobStore
 from photojobs.ui.processes.rows import TaskRow, format_duration
 
 ITEM_LIMIT = 500  # failed items listed per job; the rest are counted
+DONE_LIMIT = 50  # done items named per job; the rest are counted
+MARKS = {"failed": "✗", "skipped": "–", "canceled": "–", "done": "✓"}
+ORDER = ("failed", "skipped", "canceled", "done")  # what needs a look first
 
 
 def _when(moment: float | None) -> str:
     return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
 
 
-def job_text(job: JobRecord, items: list[dict[str, Any]]) -> str:
-    lines = [
-        f"{job_label(job.type)} (job {job.id}, {job.type})",
-        f"  Status:   {job.status.value}"
-        + (f" after {job.attempts} of {job.max_attempts} attempts" if job.attempts else ""),
-        f"  Progress: {job.progress_done}/{job.progress_total}",
-        f"  Started:  {_when(job.started_at)}    Finished: {_when(job.finished_at)}",
-    ]
-    if job.started_at and job.finished_at:
-        lines.append(f"  Took:     {format_duration(job.finished_at - job.started_at)}")
+def item_name(key: str) -> str:
+    """A source path names its file; a base or a file name stays as it is."""
+    return PurePath(key).name or key
+
+
+def item_reason(name: str, message: str | None) -> str:
+    """The message without the name it often starts with ("b.jpg: not a photo")."""
+    reason = (message or "").strip()
+    return reason[len(name) + 1 :].strip() if reason.startswith(f"{name}:") else reason
+
+
+@dataclass
+class Details:
+    """What happened (plain lines) and the technical fields (plain lines)."""
+
+    title: str
+    story: list[str] = field(default_factory=list)
+    technical: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "\n".join([*self.story, "", "Technical details", *self.technical]) + "\n"
+
+    def html(self) -> str:
+        """Headings (unindented lines) bold, items indented as in the text."""
+        story = "".join(
+            f"<div style='white-space:pre-wrap;'>{_line_html(line)}</div>" for line in self.story
+        )
+        tech = "<br>".join(escape(line) for line in self.technical)
+        return (
+            f"{story}<p style='margin-top:14px; color:#707070;'><small><b>Technical details"
+            f"</b><br><span style='font-family:monospace;'>{tech}</span></small></p>"
+        )
+
+
+def _line_html(line: str) -> str:
+    if not line:
+        return "&nbsp;"
+    return escape(line) if line.startswith(" ") else f"<b>{escape(line)}</b>"
+
+
+def job_story(job: JobRecord, items: list[dict[str, Any]]) -> list[str]:
+    """The job's outcome in words, then its items by file or photo, failures first."""
+    tally = Counter(i["status"] for i in items)
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
+    lines = [f"{job_label(job.type)}: {job.status.value}" + (f" ({counts})" if counts else "")]
     if job.error:
-        lines.append(f"  Error:    {job.error}")
-    if items:
-        tally = Counter(i["status"] for i in items)
-        lines.append("  Items:    " + ", ".join(f"{n} {s}" for s, n in sorted(tally.items())))
-        failed = [i for i in items if i["status"] == "failed"]
-        for item in failed[:ITEM_LIMIT]:
-            lines.append(f"    ✗ {item['key']}: {item['message'] or 'failed'}")
-        if len(failed) > ITEM_LIMIT:
-            lines.append(f"    … and {len(failed) - ITEM_LIMIT} more failed items")
-    return "\n".join(lines)
+        lines.append(f"  {job.error.strip().splitlines()[0]}")
+    for status in ORDER:
+        chosen = [i for i in items if i["status"] == status]
+        limit = ITEM_LIMIT if status != "done" else DONE_LIMIT
+        for item in chosen[:limit]:
+            name = item_name(item["key"])
+            reason = item_reason(name, item["message"]) or ("failed" if status == "failed" else "")
+            lines.append(f"  {MARKS[status]} {name}" + (f": {reason}" if reason else ""))
+        if len(chosen) > limit:
+            lines.append(f"  … and {len(chosen) - limit} more {status}")
+    return lines
 
 
-def task_text(task: TaskRow, store: JobStore, jobs: Iterable[JobRecord] | None = None) -> str:
-    """The task's summary, then each job (or only `jobs`) with its failed items."""
+def job_technical(job: JobRecord) -> list[str]:
+    took = (
+        f" · took {format_duration(job.finished_at - job.started_at)}"
+        if job.started_at and job.finished_at
+        else ""
+    )
+    lines = [
+        f"{job_label(job.type)}: job {job.id} ({job.type}) · {job.status.value}, "
+        f"attempt {job.attempts} of {job.max_attempts} · progress "
+        f"{job.progress_done}/{job.progress_total}",
+        f"  started {_when(job.started_at)} · finished {_when(job.finished_at)}{took}",
+    ]
+    if job.error and len(job.error.strip().splitlines()) > 1:
+        lines += [f"  {line}" for line in job.error.strip().splitlines()]  # a traceback
+    return lines
+
+
+def task_details(
+    task: TaskRow, store: JobStore, jobs: Iterable[JobRecord] | None = None, title: str = ""
+) -> Details:
+    """The task's outcome and each job (or only `jobs`) with its items, then the ids."""
     record = task.record
-    header: list[str] = []
-    if record is not None and task.task_id is not None:
-        header = [
-            f"{record.label} (task {task.key}, {record.task_type})",
-            f"Status: {record.status.value} · progress {record.progress_done}/"
-            f"{record.progress_total} · source {record.source}",
+    details = Details(title or (record.label if record else task.key))
+    chosen = list(jobs) if jobs is not None else [j.job for j in task.jobs]
+    if record is not None and jobs is None:
+        details.story += [
+            f"{record.label}: {record.status.value} · "
+            f"{record.progress_done} of {record.progress_total} done",
             "",
         ]
-    chosen = list(jobs) if jobs is not None else [j.job for j in task.jobs]
-    body = [job_text(job, store.items(job.id)) for job in chosen]
-    return "\n".join(header) + "\n\n".join(body) + "\n"
+    for job in chosen:
+        details.story += [*job_story(job, store.items(job.id)), ""]
+        details.technical += job_technical(job)
+    if record is not None and task.task_id is not None:
+        details.technical.append(f"Task {task.key} ({record.task_type}) · source {record.source}")
+    while details.story and not details.story[-1]:
+        details.story.pop()
+    return details
 
 
 class DetailsDialog(QDialog):
     """Non-modal and read-only; Copy puts the whole text on the clipboard."""
 
-    def __init__(self, title: str, text: str, parent: QWidget | None = None):
+    def __init__(self, details: Details, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.details = details
+        self.setWindowTitle(details.title)
         self.setObjectName("processDetails")
-        self.resize(720, 420)
-        self.text = QPlainTextEdit(text)
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.resize(720, 460)
+        self.text = QTextBrowser()
+        self.text.setHtml(details.html())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("Copy")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
         self.copy_button.clicked.connect(self.copy)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(title))
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
 
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.text.toPlainText())
+        QGuiApplication.clipboard().setText(self.details.text())

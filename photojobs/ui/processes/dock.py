@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSizePolicy,
+    QStyle,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -24,7 +25,7 @@ from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import JobStatus
 from photojobs.runtime.worker import WorkerLoop
 from photojobs.ui.processes.delegate import ProgressDelegate
-from photojobs.ui.processes.details import DetailsDialog, task_text
+from photojobs.ui.processes.details import Details, DetailsDialog, task_details
 from photojobs.ui.processes.filter import MaintenanceFilter
 from photojobs.ui.processes.model import ProcessesModel
 from photojobs.ui.processes.roles import Column
@@ -38,6 +39,8 @@ WIDTHS = {
     Column.DURATION: 64,
 }
 DOCK_WIDTH = sum(WIDTHS.values()) + 130  # the names readable, "Time left" included
+TIME_LEFT_WIDTH = 72  # "10 min left"
+MIN_NAME_WIDTH = 140
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELED)
 
 
@@ -53,6 +56,7 @@ def ask_to_cancel(parent: QWidget, question: str, detail: str) -> bool:
 class ProcessesDock(QDockWidget):
     retried = Signal(str)  # task key: announce its outcome again
     cleared = Signal(int)  # rows removed
+    PREFERRED_WIDTH = DOCK_WIDTH
 
     def __init__(
         self,
@@ -73,7 +77,9 @@ class ProcessesDock(QDockWidget):
         self.proxy.setSourceModel(model)
         self.confirm: Callable[[str, str], bool] = lambda q, d: ask_to_cancel(self, q, d)
         self.details_dialog: DetailsDialog | None = None
+        self._fitting = self._name_sized_by_hand = False
         self.tree = self._make_tree()
+        self.tree.header().sectionResized.connect(self._section_resized)
         self.toolbar = self._make_toolbar(show_maintenance)
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -137,6 +143,32 @@ class ProcessesDock(QDockWidget):
         self.maintenance_box.toggled.connect(self.model.set_show_maintenance)
         bar.addWidget(self.maintenance_box)
         return bar
+
+    def fit_columns(self, dock_width: int) -> None:
+        """The name column takes what the others leave in a dock this wide (up to its own
+        width), so every column shows without scrolling; a name column the photographer
+        sized by hand is left alone."""
+        if self._name_sized_by_hand:
+            return
+        style = self.tree.style()
+        chrome = 2 * self.tree.frameWidth() + style.pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent
+        )
+        others = sum(w for c, w in WIDTHS.items() if c != Column.NAME) + TIME_LEFT_WIDTH
+        name = max(MIN_NAME_WIDTH, dock_width - chrome - others)
+        header = self.tree.header()
+        self._fitting = True
+        header.resizeSection(Column.NAME, min(name, WIDTHS[Column.NAME]))
+        header.resizeSection(Column.ETA, TIME_LEFT_WIDTH)  # the last one stretches from here
+        self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns(self.width())
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == Column.NAME and not self._fitting:
+            self._name_sized_by_hand = True
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -206,7 +238,7 @@ class ProcessesDock(QDockWidget):
         jobs = [job.job] if job else None
         name = task.record.label if job is None else job_label(job.job.type)
         title = f"{name}: details"
-        return self._show_details(title, task_text(task, self.model.store, jobs))
+        return self._show_details(task_details(task, self.model.store, jobs, title))
 
     def show_details(self, key: str) -> DetailsDialog | None:
         """The details of one task, from a toast's Details button."""
@@ -216,10 +248,10 @@ class ProcessesDock(QDockWidget):
             return None
         return self.show_selected_details()
 
-    def _show_details(self, title: str, text: str) -> DetailsDialog:
+    def _show_details(self, details: Details) -> DetailsDialog:
         if self.details_dialog is not None:
             self.details_dialog.close()
-        self.details_dialog = DetailsDialog(title, text, self)
+        self.details_dialog = DetailsDialog(details, self)
         self.details_dialog.show()
         return self.details_dialog
 
