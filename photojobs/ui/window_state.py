@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QMainWindow, QStyle, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 if TYPE_CHECKING:  # the second-launch path imports this module: keep it light
     from photojobs.ui.main_window import MainWindow
     from photojobs.ui.processes.dock import ProcessesDock
 
 FIRST_RUN_SHARE = 0.85  # of the screen's available area, centred
-DOCK_SHARE = 0.5  # at most this much of the window's width goes to the Processes dock
+DOCK_SHARE = 0.28  # of the window's height, for the Processes dock under the grid
 
 State = Qt.WindowState
 
@@ -30,12 +30,11 @@ def first_run_rect(available: QRect, share: float = FIRST_RUN_SHARE) -> QRect:
 def place_first_run(
     window: QMainWindow,
     dock: ProcessesDock | None = None,
-    keep_free: int = 0,
     available: QRect | None = None,
 ) -> None:
-    """No saved geometry: size the window to the screen, and give the dock the width its
-    columns want, leaving `keep_free` px (never more than half the window). The dock fits
-    its name column to the width it gets."""
+    """No saved geometry: size the window to the screen and put the Processes dock under
+    the grid, across the window: there every column shows, and the grid keeps its width
+    for thumbnails (beside the grid the two fought for it). The person can move it."""
     if available is None:
         screen = window.screen()
         if screen is None:
@@ -43,19 +42,17 @@ def place_first_run(
         available = screen.availableGeometry()
     window.setGeometry(first_run_rect(available))
     if dock is not None:
-        wanted = dock.PREFERRED_WIDTH
-        width = min(wanted, window.width() - keep_free, int(window.width() * DOCK_SHARE))
-        window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)  # columns follow
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        height = int(window.height() * DOCK_SHARE)
+        window.resizeDocks([dock], [height], Qt.Orientation.Vertical)  # columns follow
 
 
 def first_run_layout(window: MainWindow, available: QRect | None = None) -> None:
-    """The main window's first run: the projects list at its width, the centre at least as
-    wide as its bars need, the Processes dock with what is left."""
+    """The main window's first run: the projects list at its width, the grid with the
+    rest, the Processes dock below them."""
     projects = window.PROJECTS_WIDTH
     splitter = window.splitter
-    separator = window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
-    centre = splitter.widget(1).minimumSizeHint().width() + splitter.handleWidth() + separator
-    place_first_run(window, window.processes.dock, projects + centre, available)
+    place_first_run(window, window.processes.dock, available)
     window.layout().activate()  # the splitter at its real width before it is shared
     splitter.setSizes([projects, splitter.width() - projects])
 

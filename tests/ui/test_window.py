@@ -73,6 +73,9 @@ def test_a_first_run_shows_every_dock_column_and_the_whole_welcome(
     assert header.sectionSize(Column.NAME) >= 140
     assert dock.maintenance_box.isVisible()  # not folded behind the toolbar's »
     assert window.splitter.sizes()[0] == MainWindow.PROJECTS_WIDTH
+    area = window.dockWidgetArea(dock)
+    assert area == Qt.DockWidgetArea.BottomDockWidgetArea, "under the grid, across"
+    assert window.stack.width() >= 0.7 * window.width(), "the grid keeps its width"
     assert window.stack.currentWidget() is window.empty
     assert fully_shown(window.empty.title) and fully_shown(window.empty.hint)
 
