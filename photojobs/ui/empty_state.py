@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from photojobs.core.library import ProjectInfo
 
-TEXT_WIDTH = 520  # px: lines a reader's eye can follow
+TEXT_WIDTH = 620  # px: lines a reader's eye can follow
 
 
 class EmptyState(QWidget):
