@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from photojobs.core.formats import FileClass, classify
-from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.imaging import (
     DerivativeSpec,
     ImageError,
@@ -16,6 +17,7 @@ from photojobs.core.imaging import (
     read_metadata,
     render_derivatives,
 )
+from photojobs.core.paths import UnsafePathError, inside
 
 FAILED_STATUSES = ("failed", "missing", "not_supported")
 
@@ -46,7 +48,8 @@ def sources_of(project_dir: Path, files: list[str]) -> PhotoSources:
     for name in files:
         cls = classify(name)
         if cls is not None and cls not in by_class:
-            by_class[cls] = project_dir / name
+            with contextlib.suppress(UnsafePathError):  # a name that would leave the project
+                by_class[cls] = inside(project_dir, name)
     return PhotoSources(
         by_class.get(FileClass.JPG), by_class.get(FileClass.RAW), by_class.get(FileClass.OTHER)
     )
@@ -63,7 +66,10 @@ def render(
     """Every spec from one decode of the best source; ImageError becomes a failed outcome."""
     kinds = tuple(s.kind for s in specs)
     metadata = read_photo_metadata(w) if with_metadata else None
-    targets = [(s, derivative_path(project_dir, s.kind, w.base)) for s in specs]
+    try:
+        targets = [(s, derivative_target(project_dir, s.kind, w.base)) for s in specs]
+    except UnsafePathError as e:
+        return Outcome(w.photo_id, w.base, kinds, "failed", str(e), metadata)
     if not (w.sources.jpg or w.sources.raw or w.sources.other):
         return Outcome(w.photo_id, w.base, kinds, "missing", "no image file left", metadata)
     if not force and w.unchanged and all(t.exists() for _, t in targets):

@@ -18,7 +18,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
-from photojobs.core.paths import TRASH_DIR, project_subdir
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
 
@@ -145,15 +145,20 @@ def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
         known = set(
             s.scalars(select(TrashEntry.trash_name).where(TrashEntry.project_id == project_id))
         )
+    trash = project_subdir(folder, TRASH_DIR)
     for done, (entry_id, trash_name) in enumerate(old, 1):
         ctx.check_cancelled()
+        ctx.progress(done, len(old))
+        try:
+            path = inside(trash, trash_name)
+        except UnsafePathError as e:
+            ctx.item(trash_name, "failed", f"not deleted: the trash journal leads outside ({e})")
+            continue
         with contextlib.suppress(FileNotFoundError):
-            (project_subdir(folder, TRASH_DIR) / trash_name).unlink()
+            path.unlink()
         with ctx.db.write() as s:
             s.get_one(TrashEntry, entry_id).status = DELETED
         ctx.item(trash_name, "done", "deleted after the retention period")
-        ctx.progress(done, len(old))
-    trash = folder / TRASH_DIR
     if trash.is_dir():
         for entry in sorted(os.scandir(trash), key=lambda e: e.name):
             if entry.name not in known:
