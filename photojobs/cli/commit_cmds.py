@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from photojobs.cli.jobs_cmds import failed_items
+from photojobs.cli.jobs_cmds import failed_items, task_line
 from photojobs.cli.output import emit, iso
 from photojobs.core.commits import start_commit, start_restore, trash_listing
 from photojobs.core.jobs.model import JobStatus
@@ -78,7 +78,7 @@ def _finish(
     failed = [f for t in task_ids for f in failed_items(lib, t, MOVING_JOBS)]
     data["status"] = statuses[0] if len(statuses) == 1 else statuses
     data["failed"] = failed
-    lines = [text, *(f"task {t}: {s}" for t, s in zip(task_ids, statuses, strict=True))]
+    lines = [text, *(task_line(lib, t, s) for t, s in zip(task_ids, statuses, strict=True))]
     emit(args, data, lines + [f"failed: {f['message']}" for f in failed])
     completed = all(s == JobStatus.COMPLETED.value for s in statuses)
     return 0 if completed and not failed else 1

@@ -92,10 +92,9 @@ def _project(lib: Library, args: argparse.Namespace) -> int:
 
 def _scan(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
-    if not p.path.is_dir():
-        raise CliError(f"{p.path}: the project folder is missing")
+    path = lib.checked_path(p)
     with lib.db.write() as s:
-        result = photos.scan_project(s, p.id, p.path)
+        result = photos.scan_project(s, p.id, path)
     data = {
         "added": result.added,
         "updated": result.updated,

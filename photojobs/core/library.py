@@ -19,7 +19,13 @@ from photojobs.core.db import Database
 from photojobs.core.db.models import Job, Photo, Project
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
-from photojobs.core.paths import DATA_DIR, safe_folder_name, unique_folder_name
+from photojobs.core.paths import (
+    DATA_DIR,
+    UnsafePathError,
+    inside,
+    safe_folder_name,
+    unique_folder_name,
+)
 from photojobs.core.photos import pending_clause
 
 log = logging.getLogger(__name__)
@@ -94,6 +100,18 @@ class Library:
         folder = project.folder if isinstance(project, ProjectInfo) else project
         return self.root / folder
 
+    def checked_path(self, project: ProjectInfo) -> Path:
+        """The project's folder, for work that writes, moves or deletes in it: one folder
+        directly under the library, not a link (a known folder replaced by a link to
+        elsewhere is refused, not followed). Raises LibraryError with the reason."""
+        try:
+            path = inside(self.root, project.folder)
+        except UnsafePathError:
+            raise LibraryError(_link_reason(self.root / project.folder, project.name)) from None
+        if not path.is_dir():
+            raise LibraryError(f"the folder of project '{project.name}' is missing")
+        return path
+
     # -- listing and lookup -------------------------------------------------------------
 
     def list_projects(self) -> list[ProjectInfo]:
@@ -158,6 +176,7 @@ class Library:
             folder = unique_folder_name(self.root, wanted, self._known_folders())
         elif wanted != project.folder:
             folder = wanted  # a change of case only
+        self.checked_path(project)  # the manifest is written in it
         manifest = self._manifest_for(project, new_name.strip())
         if folder != project.folder:
             os.rename(project.path, self.root / folder)
@@ -232,14 +251,19 @@ class Library:
                     by_id[row.id] = by_folder[row.folder] = row
                     adopted.append(row)
             for row in by_folder.values():
-                gone = not (self.root / row.folder).is_dir()
-                if gone and row.manifest_error is None:
-                    row.manifest_error = "the project folder is missing"
-                elif not gone and row.manifest_error == "the project folder is missing":
-                    row.manifest_error = None
+                row.manifest_error = self._folder_problem(row) or _unless_folder(row)
         for row in adopted:
             log.info("adopted project folder %s", row.folder)
         return [self._info(r) for r in adopted]
+
+    def _folder_problem(self, row: Project) -> str | None:
+        """Why a known project's folder cannot be used, as listed next to its name."""
+        path = self.root / row.folder
+        if path.is_symlink():
+            return _link_reason(path, row.name)
+        if not path.is_dir():
+            return FOLDER_MISSING
+        return None
 
     def _adopt_one(self, path: Path, by_id: dict[str, Project]) -> Project | None:
         now = time.time()
@@ -266,6 +290,25 @@ class Library:
             manifest = Manifest.new(manifest.name)
             write_manifest(path, manifest)
         return Project(id=manifest.id, name=manifest.name, folder=path.name, created_at=now)
+
+
+FOLDER_MISSING = "the project folder is missing"
+FOLDER_LINKED = "is a link to"
+
+
+def _link_reason(path: Path, name: str) -> str:
+    return (
+        f"the folder of project '{name}' {FOLDER_LINKED} {os.path.realpath(path)}; PhotoJobs "
+        "does not follow it (put the real folder back in the library)"
+    )
+
+
+def _unless_folder(row: Project) -> str | None:
+    """The row's own manifest error, without a folder problem that has been fixed."""
+    error = row.manifest_error
+    if error == FOLDER_MISSING or (error and FOLDER_LINKED in error):
+        return None
+    return error
 
 
 def open_library(root: Path | str | None = None, config_path: Path | str | None = None) -> Library:

@@ -20,18 +20,18 @@ from photojobs.core.paths import (
 
 
 def project_dir(ctx: JobContext, job: JobRecord) -> Path:
-    """The job's project folder; a permanent failure when the project or folder is gone."""
+    """The job's project folder; a permanent failure when the project or folder is gone, or
+    when the folder (or its .trash, .thumb, .preview) is a link that could lead elsewhere."""
     try:
         p = ctx.library.find_project(job.project_id or "")
     except LibraryError:
         raise PermanentJobError("the project of this job no longer exists") from None
-    if not p.path.is_dir():
-        raise PermanentJobError(f"the folder of project '{p.name}' is missing")
     try:
-        check_project_dirs(p.path)
-    except UnsafePathError as e:
+        path = ctx.library.checked_path(p)
+        check_project_dirs(path)
+    except (LibraryError, UnsafePathError) as e:
         raise PermanentJobError(str(e)) from e
-    return p.path
+    return path
 
 
 def derivative_path(folder: Path, kind: str, base: str) -> Path:
