@@ -79,6 +79,7 @@ def _project(lib: Library, args: argparse.Namespace) -> int:
                 + (f"\t({p.manifest_error})" if p.manifest_error else "")
                 for p in projects
             ]
+            + [f"(skipped folder '{n}': {why})" for n, why in lib.skipped_folders()]
             or "No projects yet: photojobs-cli project create NAME",
         )
     elif args.action == "rename":

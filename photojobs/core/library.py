@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
 from photojobs.core.db import Database
-from photojobs.core.db.models import Job, Photo, Project
+from photojobs.core.db.models import Job, Photo, Project, SkippedFolder
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
 from photojobs.core.paths import (
@@ -74,6 +74,7 @@ class Library:
         self.root = root
         self.db = db
         self.config = config
+        self.newly_skipped: list[tuple[str, str]] = []  # by the last adopt_folders
 
     @classmethod
     def open(cls, root: Path | None = None, config: Config | None = None) -> Library:
@@ -236,25 +237,39 @@ class Library:
         A folder whose manifest names a known project whose folder is gone is that project,
         moved or renamed outside the app (or by a rename cut short by a crash).
         """
-        adopted = []
+        adopted, skipped = [], {}
         with self.db.write() as s:
             by_folder = {p.folder: p for p in s.scalars(select(Project))}
             by_id = {p.id: p for p in by_folder.values()}
             for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
                 if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-                    continue
+                    continue  # hidden: .photojobs, the library's .trash, anything of a tool's
                 if entry.name in by_folder:
                     continue
-                row = self._adopt_one(Path(entry.path), by_id)
+                try:
+                    row = self._adopt_one(Path(entry.path), by_id)
+                except OSError as e:  # lost+found, another user's folder: not ours to use
+                    skipped[entry.name] = f"cannot be read or written ({e.strerror or e})"
+                    continue
                 if row is not None:
                     s.add(row)
                     by_id[row.id] = by_folder[row.folder] = row
                     adopted.append(row)
             for row in by_folder.values():
                 row.manifest_error = self._folder_problem(row) or _unless_folder(row)
+            self.newly_skipped = _remember_skipped(s, skipped, time.time())
         for row in adopted:
             log.info("adopted project folder %s", row.folder)
+        for name, reason in self.newly_skipped:
+            log.info("skipped folder %s: %s", name, reason)
         return [self._info(r) for r in adopted]
+
+    def skipped_folders(self) -> list[tuple[str, str]]:
+        """(folder, reason) for each folder of the library root that is not a project
+        because PhotoJobs cannot read or write it."""
+        with self.db.read() as s:
+            rows = s.scalars(select(SkippedFolder).order_by(SkippedFolder.name))
+            return [(r.name, r.reason) for r in rows]
 
     def _folder_problem(self, row: Project) -> str | None:
         """Why a known project's folder cannot be used, as listed next to its name."""
@@ -309,6 +324,18 @@ def _unless_folder(row: Project) -> str | None:
     if error == FOLDER_MISSING or (error and FOLDER_LINKED in error):
         return None
     return error
+
+
+def _remember_skipped(s: Session, skipped: dict[str, str], now: float) -> list[tuple[str, str]]:
+    """Record the folders skipped this time; returns those not reported before, so each is
+    reported once, not by every command. A folder readable again is forgotten."""
+    known = {r.name: r for r in s.scalars(select(SkippedFolder))}
+    for name, row in known.items():
+        if name not in skipped:
+            s.delete(row)
+    new = [(n, why) for n, why in skipped.items() if n not in known]
+    s.add_all(SkippedFolder(name=n, reason=why, seen_at=now) for n, why in new)
+    return new
 
 
 def open_library(root: Path | str | None = None, config_path: Path | str | None = None) -> Library:
