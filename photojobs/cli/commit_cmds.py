@@ -7,6 +7,7 @@ from typing import Any
 
 from photojobs.cli.jobs_cmds import failed_items, task_line
 from photojobs.cli.output import emit, iso
+from photojobs.core import library_trash
 from photojobs.core.commits import start_commit, start_restore, trash_listing
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore
@@ -38,6 +39,8 @@ def run(lib: Library, args: argparse.Namespace) -> int:
     if args.command == "maintenance":
         projects = [lib.find_project(args.project)] if args.project else lib.list_projects()
         task_ids = [store.start_task("maintenance", project_id=p.id)[0] for p in projects]
+        if not args.project and library_trash.pending_work(lib):
+            task_ids.append(store.start_task("library_maintenance")[0])
         return _finish(lib, args, task_ids, {"task_ids": task_ids}, f"{len(task_ids)} task(s)")
     project = lib.find_project(args.project)
     if args.command == "trash":

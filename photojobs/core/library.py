@@ -17,12 +17,16 @@ from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job, Photo, Project, SkippedFolder
+from photojobs.core.faults import crash_point
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
 from photojobs.core.paths import (
     DATA_DIR,
+    TRASH_DIR,
     UnsafePathError,
     inside,
+    is_plain_name,
+    project_subdir,
     safe_folder_name,
     unique_folder_name,
 )
@@ -31,6 +35,8 @@ from photojobs.core.photos import pending_clause
 log = logging.getLogger(__name__)
 
 LIBRARY_ENV = "PHOTOJOBS_LIBRARY"
+LIVE = Project.deleted_at.is_(None)  # not waiting in the library trash
+STAMP = "%Y%m%d-%H%M%S"  # added to a deleted project's folder name in the library trash
 
 
 class LibraryError(RuntimeError):
@@ -88,6 +94,9 @@ class Library:
             raise LibraryError(f"{root}: cannot create the library folder ({e.strerror})") from e
         lib = cls(root, Database(root / DATA_DIR / "library.db"), config or load_config())
         lib.adopt_folders()
+        from photojobs.core import library_trash  # it builds on this module
+
+        library_trash.settle(lib)
         return lib
 
     def close(self) -> None:
@@ -119,14 +128,14 @@ class Library:
         """Projects by name with photo and pending counts (one pass over the photos)."""
         with self.db.read() as s:
             counts = _counts(s)
-            rows = s.scalars(select(Project).order_by(func.lower(Project.name))).all()
+            rows = s.scalars(select(Project).where(LIVE).order_by(func.lower(Project.name))).all()
             return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 
     def find_project(self, ref: str) -> ProjectInfo:
         """A project by id, folder name or display name (in that order of preference);
         only that project's photos are counted."""
         with self.db.read() as s:
-            rows = s.scalars(select(Project)).all()
+            rows = s.scalars(select(Project).where(LIVE)).all()
             found = [p for p in rows if ref in (p.id, p.folder)]
             if not found:
                 found = [p for p in rows if p.name.casefold() == ref.casefold()]
@@ -187,24 +196,39 @@ class Library:
             row.name, row.folder, row.manifest_error = new_name.strip(), folder, None
         return self.find_project(project.id)
 
-    def delete_project(self, ref: str) -> Path:
-        """Move the project folder into the library's own trash; nothing is destroyed."""
+    def delete_project(self, ref: str) -> Path | None:
+        """Move the project folder to `<library>/.trash/<folder> <stamp>`, outside
+        `.photojobs/`, so losing the app's data never loses a deleted project's photos. The
+        row stays (decisions, trash journal) with `deleted_at`, until it is restored or
+        emptied. Returns where the folder went (None when it was already missing)."""
         project = self.find_project(ref)
         self._refuse_while_busy(project, "deleted")
-        trash = self.data_dir / "trash"
-        trash.mkdir(exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = trash / unique_folder_name(trash, f"{project.folder} {stamp}")
+        now = time.time()
         with self.db.write() as s:
             s.execute(
                 update(Job)
                 .where(Job.project_id == project.id, Job.status == "queued")
-                .values(status="canceled", finished_at=time.time(), error="project deleted")
+                .values(status="canceled", finished_at=now, error="project deleted")
             )
-            if project.path.exists():
-                os.rename(project.path, target)
-            s.delete(s.get_one(Project, project.id))
-        return target
+            row = s.get_one(Project, project.id)
+            if not is_plain_name(project.folder):  # from the database: never `../x`
+                raise LibraryError(f"'{project.folder}': not a folder of this library")
+            if not os.path.lexists(project.path):
+                s.delete(row)  # no folder to keep: nothing to restore either
+                return None
+            trash = self.trash_dir(create=True)
+            name = unique_folder_name(trash, f"{project.folder} {time.strftime(STAMP)}")
+            os.rename(project.path, trash / name)  # a link is moved as a link, not followed
+            crash_point("project:moved")  # the next open records it (library_trash.settle)
+            row.folder, row.deleted_at = f"{TRASH_DIR}/{name}", now
+        return trash / name
+
+    def trash_dir(self, create: bool = False) -> Path:
+        """`<library>/.trash/`, where deleted projects wait; refused when it is a link."""
+        try:
+            return project_subdir(self.root, TRASH_DIR, create=create)
+        except UnsafePathError as e:
+            raise LibraryError(str(e)) from e
 
     def _refuse_while_busy(self, project: ProjectInfo, what: str) -> None:
         """A job running in the folder would lose its way (a commit half done, say)."""
@@ -256,7 +280,8 @@ class Library:
                     by_id[row.id] = by_folder[row.folder] = row
                     adopted.append(row)
             for row in by_folder.values():
-                row.manifest_error = self._folder_problem(row) or _unless_folder(row)
+                if row.deleted_at is None:
+                    row.manifest_error = self._folder_problem(row) or _unless_folder(row)
             self.newly_skipped = _remember_skipped(s, skipped, time.time())
         for row in adopted:
             log.info("adopted project folder %s", row.folder)
@@ -299,7 +324,9 @@ class Library:
             return Project(id=manifest.id, name=manifest.name, folder=path.name, created_at=now)
         known = by_id.get(manifest.id)
         if known is not None and not (self.root / known.folder).is_dir():
+            # Also a deleted project moved back out of the library trash by hand.
             known.folder, known.name, known.manifest_error = path.name, manifest.name, None
+            known.deleted_at = None
             return None
         if known is not None:  # a copied folder: same id twice; give the copy its own
             manifest = Manifest.new(manifest.name)

@@ -65,7 +65,7 @@ def inside(root: Path, *names: str) -> Path:
     The one gate of the library boundary; raises UnsafePathError."""
     path = root
     for name in names:
-        if not _plain(name):
+        if not is_plain_name(name):
             raise UnsafePathError(f"{name!r}: not a plain name inside {root.name or root}")
         path = path / name
     real_root = os.path.realpath(root)
@@ -75,7 +75,8 @@ def inside(root: Path, *names: str) -> Path:
     return path
 
 
-def _plain(name: str) -> bool:
+def is_plain_name(name: str) -> bool:
+    """One path component that names a child: no separator, drive, '.', '..' or NUL."""
     if not name or name in {".", ".."} or "\x00" in name:
         return False
     if "/" in name or "\\" in name or (os.altsep and os.altsep in name):

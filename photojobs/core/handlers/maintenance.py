@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from photojobs.core import library_trash
 from photojobs.core.db.models import Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
@@ -165,3 +166,13 @@ def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
                 ctx.item(
                     entry.name, "skipped", f"{entry.name}: in the trash without a record; kept"
                 )
+
+
+def library_trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
+    """Empty deleted projects from `<library>/.trash/`: those the person chose (payload
+    `project_ids`), or else those deleted longer ago than the retention."""
+    chosen = job.payload.get("project_ids")
+    ids = list(chosen) if chosen else library_trash.expired(ctx.library, ctx.clock())
+    done_message = "deleted permanently" if chosen else "deleted after the retention period"
+    for name, error in library_trash.purge(ctx.library, ids):
+        ctx.item(name, "failed" if error else "done", error or done_message)
