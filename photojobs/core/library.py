@@ -200,7 +200,8 @@ class Library:
         """Move the project folder to `<library>/.trash/<folder> <stamp>`, outside
         `.photojobs/`, so losing the app's data never loses a deleted project's photos. The
         row stays (decisions, trash journal) with `deleted_at`, until it is restored or
-        emptied. Returns where the folder went (None when it was already missing)."""
+        emptied. Returns where the folder went (None when it was missing, or a link to
+        elsewhere, which is left as it is)."""
         project = self.find_project(ref)
         self._refuse_while_busy(project, "deleted")
         now = time.time()
@@ -213,12 +214,12 @@ class Library:
             row = s.get_one(Project, project.id)
             if not is_plain_name(project.folder):  # from the database: never `../x`
                 raise LibraryError(f"'{project.folder}': not a folder of this library")
-            if not os.path.lexists(project.path):
-                s.delete(row)  # no folder to keep: nothing to restore either
+            if not os.path.lexists(project.path) or project.path.is_symlink():
+                s.delete(row)  # no folder of ours to keep; a link is left where it is
                 return None
             trash = self.trash_dir(create=True)
             name = unique_folder_name(trash, f"{project.folder} {time.strftime(STAMP)}")
-            os.rename(project.path, trash / name)  # a link is moved as a link, not followed
+            os.rename(project.path, trash / name)
             crash_point("project:moved")  # the next open records it (library_trash.settle)
             row.folder, row.deleted_at = f"{TRASH_DIR}/{name}", now
         return trash / name

@@ -75,3 +75,14 @@ def test_a_project_folder_replaced_by_a_link_is_not_written_through(cli: Cli, li
     assert cli.ok("commit", "Shoot", "--wait")["status"] == "completed"
     assert [e["original_name"] for e in cli.ok("trash", "Shoot")] == ["A.JPG"]
     assert json.loads(cli.run("photos", "Shoot", "--json").stdout)[0]["files"] == ["A.DNG"]
+
+
+def test_deleting_a_project_whose_folder_is_a_link_leaves_the_link_alone(
+    cli: Cli, linked: Path
+) -> None:
+    before = tree(linked)
+
+    assert cli.ok("project", "delete", "Shoot") == {"moved_to": None}
+
+    assert (cli.lib / "Shoot").is_symlink() and tree(linked) == before
+    assert cli.ok("project", "list") == [] and cli.ok("project", "trash") == []
