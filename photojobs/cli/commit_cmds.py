@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from photojobs.cli.jobs_cmds import failed_items
+from photojobs.cli.jobs_cmds import failed_items, task_line
 from photojobs.cli.output import emit, iso
+from photojobs.core import library_trash
 from photojobs.core.commits import start_commit, start_restore, trash_listing
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore
@@ -38,6 +39,8 @@ def run(lib: Library, args: argparse.Namespace) -> int:
     if args.command == "maintenance":
         projects = [lib.find_project(args.project)] if args.project else lib.list_projects()
         task_ids = [store.start_task("maintenance", project_id=p.id)[0] for p in projects]
+        if not args.project and library_trash.pending_work(lib):
+            task_ids.append(store.start_task("library_maintenance")[0])
         return _finish(lib, args, task_ids, {"task_ids": task_ids}, f"{len(task_ids)} task(s)")
     project = lib.find_project(args.project)
     if args.command == "trash":
@@ -78,7 +81,7 @@ def _finish(
     failed = [f for t in task_ids for f in failed_items(lib, t, MOVING_JOBS)]
     data["status"] = statuses[0] if len(statuses) == 1 else statuses
     data["failed"] = failed
-    lines = [text, *(f"task {t}: {s}" for t, s in zip(task_ids, statuses, strict=True))]
+    lines = [text, *(task_line(lib, t, s) for t, s in zip(task_ids, statuses, strict=True))]
     emit(args, data, lines + [f"failed: {f['message']}" for f in failed])
     completed = all(s == JobStatus.COMPLETED.value for s in statuses)
     return 0 if completed and not failed else 1

@@ -70,13 +70,13 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         )
         data, lines = {"task_id": task_id}, []
     if args.wait:
-        from photojobs.cli.jobs_cmds import failed_items, run_until_task_ends
+        from photojobs.cli.jobs_cmds import failed_items, run_until_task_ends, task_line
 
         status = run_until_task_ends(lib, task_id)
         not_copied = failed_items(lib, task_id, ("import_files",))
         not_shown = failed_items(lib, task_id, ("upload_postprocess", "generate_derivatives"))
         data |= {"status": status, "failed": not_copied, "derivatives_failed": not_shown}
-        lines.append(f"task {task_id}: {status}")
+        lines.append(task_line(lib, task_id, status))
         lines += [f"not imported: {f['message']}" for f in not_copied]
         lines += [f"no thumbnail: {f['message']}" for f in not_shown]
         emit(args, data, lines)

@@ -183,3 +183,11 @@ def failed_items(lib: Library, task_id: str, job_types: Collection[str]) -> list
         for item in store.items(job.id)
         if item["status"] == "failed"
     ]
+
+
+def task_line(lib: Library, task_id: str, status: str) -> str:
+    """`task ID: failed (why)`: the error of the task's failed job, so a refusal (a project
+    folder that is a link, say) is said, not only that the task failed."""
+    task = queries.get_task(lib.db, task_id)
+    error = task.error if task else None
+    return f"task {task_id}: {status}" + (f" ({error})" if error else "")

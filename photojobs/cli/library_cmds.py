@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from photojobs.cli.output import CliError, emit
-from photojobs.core import photos
+from photojobs.cli.output import CliError, emit, iso
+from photojobs.core import library_trash, photos
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision
 
@@ -24,7 +24,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     rename = acts.add_parser("rename", parents=[common])
     rename.add_argument("project")
     rename.add_argument("new_name")
-    acts.add_parser("delete", parents=[common]).add_argument("project")
+    delete = acts.add_parser("delete", parents=[common], help="move it to the library trash")
+    delete.add_argument("project")
+    acts.add_parser("trash", parents=[common], help="list deleted projects")
+    restore = acts.add_parser("restore", parents=[common], help="bring a deleted project back")
+    restore.add_argument("project")
+    purge = acts.add_parser("purge", parents=[common], help="delete deleted projects for ever")
+    purge.add_argument("projects", nargs="*", metavar="PROJECT")
+    purge.add_argument("--all", action="store_true", help="every project in the library trash")
+    purge.add_argument("--yes", action="store_true", help="confirm: their photos are deleted")
 
     sub.add_parser("scan", parents=[common], help="re-read a project folder").add_argument(
         "project"
@@ -79,23 +87,63 @@ def _project(lib: Library, args: argparse.Namespace) -> int:
                 + (f"\t({p.manifest_error})" if p.manifest_error else "")
                 for p in projects
             ]
+            + [f"(skipped folder '{n}': {why})" for n, why in lib.skipped_folders()]
             or "No projects yet: photojobs-cli project create NAME",
         )
     elif args.action == "rename":
         p = lib.rename_project(args.project, args.new_name)
         emit(args, p.as_json(), f"Renamed to '{p.name}' ({p.folder})")
-    else:
+    elif args.action == "delete":
         target = lib.delete_project(args.project)
-        emit(args, {"moved_to": str(target)}, f"Project moved to the library trash: {target}")
+        text = f"Project moved to the library trash: {target}" if target else "Project removed"
+        emit(args, {"moved_to": str(target) if target else None}, text)
+    else:
+        return _library_trash(lib, args)
     return 0
+
+
+def _library_trash(lib: Library, args: argparse.Namespace) -> int:
+    """`project trash | restore | purge`: the deleted projects in `<library>/.trash/`."""
+    if args.action == "restore":
+        p = library_trash.restore_project(lib, args.project)
+        emit(args, p.as_json(), f"Restored '{p.name}' to {p.path}")
+        return 0
+    days = float(lib.config.get("maintenance.trash_retention_days"))
+    if args.action == "trash":
+        deleted = library_trash.deleted_projects(lib)
+        rows = [d.as_json() | {"deleted_at": iso(d.deleted_at)} for d in deleted]
+        for row, d in zip(rows, deleted, strict=True):
+            row["expires_at"] = iso(d.deleted_at + days * library_trash.DAY)
+        lines = [
+            f"{r['name']}\t{r['photo_count']} photos\tdeleted {r['deleted_at']}\t{r['folder']}"
+            for r in rows
+        ]
+        emit(args, rows, lines or "The library trash is empty.")
+        return 0
+    if args.all == bool(args.projects):
+        raise CliError("name the deleted projects to purge, or say --all")
+    chosen = (
+        library_trash.deleted_projects(lib)
+        if args.all
+        else [library_trash.find_deleted(lib, ref) for ref in args.projects]
+    )
+    if not args.yes:
+        raise CliError(
+            f"this deletes {len(chosen)} project(s) and every photo in them for ever; "
+            "add --yes to confirm"
+        )
+    results = library_trash.purge(lib, [d.id for d in chosen])
+    failed = [f"{name}: {error}" for name, error in results if error]
+    data = {"purged": [n for n, e in results if not e], "failed": failed}
+    emit(args, data, [f"Deleted for ever: {n}" for n in data["purged"]] + failed)
+    return 1 if failed else 0
 
 
 def _scan(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
-    if not p.path.is_dir():
-        raise CliError(f"{p.path}: the project folder is missing")
+    path = lib.checked_path(p)
     with lib.db.write() as s:
-        result = photos.scan_project(s, p.id, p.path)
+        result = photos.scan_project(s, p.id, path)
     data = {
         "added": result.added,
         "updated": result.updated,

@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     except EXPECTED_ERRORS as e:
         print(f"photojobs-cli: {e}", file=sys.stderr)
         return 1
+    for name, reason in lib.newly_skipped:  # once: later commands stay quiet about it
+        print(f"photojobs-cli: note: folder '{name}' {reason}; skipped", file=sys.stderr)
     try:
         module = next(
             (m for m in (jobs_cmds, import_cmds, commit_cmds) if args.command in m.COMMANDS),

@@ -15,16 +15,28 @@ from sqlalchemy.orm import Session
 
 from photojobs import APP_NAME
 from photojobs.core.config import Config, load_config
+from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
-from photojobs.core.db.models import Job, Photo, Project
+from photojobs.core.db.models import Job, Photo, Project, SkippedFolder
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
-from photojobs.core.paths import DATA_DIR, safe_folder_name, unique_folder_name
+from photojobs.core.paths import (
+    DATA_DIR,
+    TRASH_DIR,
+    UnsafePathError,
+    inside,
+    is_plain_name,
+    project_subdir,
+    safe_folder_name,
+    unique_folder_name,
+)
 from photojobs.core.photos import pending_clause
 
 log = logging.getLogger(__name__)
 
 LIBRARY_ENV = "PHOTOJOBS_LIBRARY"
+LIVE = Project.deleted_at.is_(None)  # not waiting in the library trash
+STAMP = "%Y%m%d-%H%M%S"  # added to a deleted project's folder name in the library trash
 
 
 class LibraryError(RuntimeError):
@@ -68,6 +80,7 @@ class Library:
         self.root = root
         self.db = db
         self.config = config
+        self.newly_skipped: list[tuple[str, str]] = []  # by the last adopt_folders
 
     @classmethod
     def open(cls, root: Path | None = None, config: Config | None = None) -> Library:
@@ -81,6 +94,9 @@ class Library:
             raise LibraryError(f"{root}: cannot create the library folder ({e.strerror})") from e
         lib = cls(root, Database(root / DATA_DIR / "library.db"), config or load_config())
         lib.adopt_folders()
+        from photojobs.core import library_trash  # it builds on this module
+
+        library_trash.settle(lib)
         return lib
 
     def close(self) -> None:
@@ -94,20 +110,32 @@ class Library:
         folder = project.folder if isinstance(project, ProjectInfo) else project
         return self.root / folder
 
+    def checked_path(self, project: ProjectInfo) -> Path:
+        """The project's folder, for work that writes, moves or deletes in it: one folder
+        directly under the library, not a link (a known folder replaced by a link to
+        elsewhere is refused, not followed). Raises LibraryError with the reason."""
+        try:
+            path = inside(self.root, project.folder)
+        except UnsafePathError:
+            raise LibraryError(_link_reason(self.root / project.folder, project.name)) from None
+        if not path.is_dir():
+            raise LibraryError(f"the folder of project '{project.name}' is missing")
+        return path
+
     # -- listing and lookup -------------------------------------------------------------
 
     def list_projects(self) -> list[ProjectInfo]:
         """Projects by name with photo and pending counts (one pass over the photos)."""
         with self.db.read() as s:
             counts = _counts(s)
-            rows = s.scalars(select(Project).order_by(func.lower(Project.name))).all()
+            rows = s.scalars(select(Project).where(LIVE).order_by(func.lower(Project.name))).all()
             return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 
     def find_project(self, ref: str) -> ProjectInfo:
         """A project by id, folder name or display name (in that order of preference);
         only that project's photos are counted."""
         with self.db.read() as s:
-            rows = s.scalars(select(Project)).all()
+            rows = s.scalars(select(Project).where(LIVE)).all()
             found = [p for p in rows if ref in (p.id, p.folder)]
             if not found:
                 found = [p for p in rows if p.name.casefold() == ref.casefold()]
@@ -158,6 +186,7 @@ class Library:
             folder = unique_folder_name(self.root, wanted, self._known_folders())
         elif wanted != project.folder:
             folder = wanted  # a change of case only
+        self.checked_path(project)  # the manifest is written in it
         manifest = self._manifest_for(project, new_name.strip())
         if folder != project.folder:
             os.rename(project.path, self.root / folder)
@@ -167,24 +196,40 @@ class Library:
             row.name, row.folder, row.manifest_error = new_name.strip(), folder, None
         return self.find_project(project.id)
 
-    def delete_project(self, ref: str) -> Path:
-        """Move the project folder into the library's own trash; nothing is destroyed."""
+    def delete_project(self, ref: str) -> Path | None:
+        """Move the project folder to `<library>/.trash/<folder> <stamp>`, outside
+        `.photojobs/`, so losing the app's data never loses a deleted project's photos. The
+        row stays (decisions, trash journal) with `deleted_at`, until it is restored or
+        emptied. Returns where the folder went (None when it was missing, or a link to
+        elsewhere, which is left as it is)."""
         project = self.find_project(ref)
         self._refuse_while_busy(project, "deleted")
-        trash = self.data_dir / "trash"
-        trash.mkdir(exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = trash / unique_folder_name(trash, f"{project.folder} {stamp}")
+        now = time.time()
         with self.db.write() as s:
             s.execute(
                 update(Job)
                 .where(Job.project_id == project.id, Job.status == "queued")
-                .values(status="canceled", finished_at=time.time(), error="project deleted")
+                .values(status="canceled", finished_at=now, error="project deleted")
             )
-            if project.path.exists():
-                os.rename(project.path, target)
-            s.delete(s.get_one(Project, project.id))
-        return target
+            row = s.get_one(Project, project.id)
+            if not is_plain_name(project.folder):  # from the database: never `../x`
+                raise LibraryError(f"'{project.folder}': not a folder of this library")
+            if not os.path.lexists(project.path) or project.path.is_symlink():
+                s.delete(row)  # no folder of ours to keep; a link is left where it is
+                return None
+            trash = self.trash_dir(create=True)
+            name = unique_folder_name(trash, f"{project.folder} {time.strftime(STAMP)}")
+            os.rename(project.path, trash / name)
+            crash_point("project:moved")  # the next open records it (library_trash.settle)
+            row.folder, row.deleted_at = f"{TRASH_DIR}/{name}", now
+        return trash / name
+
+    def trash_dir(self, create: bool = False) -> Path:
+        """`<library>/.trash/`, where deleted projects wait; refused when it is a link."""
+        try:
+            return project_subdir(self.root, TRASH_DIR, create=create)
+        except UnsafePathError as e:
+            raise LibraryError(str(e)) from e
 
     def _refuse_while_busy(self, project: ProjectInfo, what: str) -> None:
         """A job running in the folder would lose its way (a commit half done, say)."""
@@ -217,29 +262,49 @@ class Library:
         A folder whose manifest names a known project whose folder is gone is that project,
         moved or renamed outside the app (or by a rename cut short by a crash).
         """
-        adopted = []
+        adopted, skipped = [], {}
         with self.db.write() as s:
             by_folder = {p.folder: p for p in s.scalars(select(Project))}
             by_id = {p.id: p for p in by_folder.values()}
             for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
                 if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-                    continue
+                    continue  # hidden: .photojobs, the library's .trash, anything of a tool's
                 if entry.name in by_folder:
                     continue
-                row = self._adopt_one(Path(entry.path), by_id)
+                try:
+                    row = self._adopt_one(Path(entry.path), by_id)
+                except OSError as e:  # lost+found, another user's folder: not ours to use
+                    skipped[entry.name] = f"cannot be read or written ({e.strerror or e})"
+                    continue
                 if row is not None:
                     s.add(row)
                     by_id[row.id] = by_folder[row.folder] = row
                     adopted.append(row)
             for row in by_folder.values():
-                gone = not (self.root / row.folder).is_dir()
-                if gone and row.manifest_error is None:
-                    row.manifest_error = "the project folder is missing"
-                elif not gone and row.manifest_error == "the project folder is missing":
-                    row.manifest_error = None
+                if row.deleted_at is None:
+                    row.manifest_error = self._folder_problem(row) or _unless_folder(row)
+            self.newly_skipped = _remember_skipped(s, skipped, time.time())
         for row in adopted:
             log.info("adopted project folder %s", row.folder)
+        for name, reason in self.newly_skipped:
+            log.info("skipped folder %s: %s", name, reason)
         return [self._info(r) for r in adopted]
+
+    def skipped_folders(self) -> list[tuple[str, str]]:
+        """(folder, reason) for each folder of the library root that is not a project
+        because PhotoJobs cannot read or write it."""
+        with self.db.read() as s:
+            rows = s.scalars(select(SkippedFolder).order_by(SkippedFolder.name))
+            return [(r.name, r.reason) for r in rows]
+
+    def _folder_problem(self, row: Project) -> str | None:
+        """Why a known project's folder cannot be used, as listed next to its name."""
+        path = self.root / row.folder
+        if path.is_symlink():
+            return _link_reason(path, row.name)
+        if not path.is_dir():
+            return FOLDER_MISSING
+        return None
 
     def _adopt_one(self, path: Path, by_id: dict[str, Project]) -> Project | None:
         now = time.time()
@@ -260,12 +325,45 @@ class Library:
             return Project(id=manifest.id, name=manifest.name, folder=path.name, created_at=now)
         known = by_id.get(manifest.id)
         if known is not None and not (self.root / known.folder).is_dir():
+            # Also a deleted project moved back out of the library trash by hand.
             known.folder, known.name, known.manifest_error = path.name, manifest.name, None
+            known.deleted_at = None
             return None
         if known is not None:  # a copied folder: same id twice; give the copy its own
             manifest = Manifest.new(manifest.name)
             write_manifest(path, manifest)
         return Project(id=manifest.id, name=manifest.name, folder=path.name, created_at=now)
+
+
+FOLDER_MISSING = "the project folder is missing"
+FOLDER_LINKED = "is a link to"
+
+
+def _link_reason(path: Path, name: str) -> str:
+    return (
+        f"the folder of project '{name}' {FOLDER_LINKED} {os.path.realpath(path)}; PhotoJobs "
+        "does not follow it (put the real folder back in the library)"
+    )
+
+
+def _unless_folder(row: Project) -> str | None:
+    """The row's own manifest error, without a folder problem that has been fixed."""
+    error = row.manifest_error
+    if error == FOLDER_MISSING or (error and FOLDER_LINKED in error):
+        return None
+    return error
+
+
+def _remember_skipped(s: Session, skipped: dict[str, str], now: float) -> list[tuple[str, str]]:
+    """Record the folders skipped this time; returns those not reported before, so each is
+    reported once, not by every command. A folder readable again is forgotten."""
+    known = {r.name: r for r in s.scalars(select(SkippedFolder))}
+    for name, row in known.items():
+        if name not in skipped:
+            s.delete(row)
+    new = [(n, why) for n, why in skipped.items() if n not in known]
+    s.add_all(SkippedFolder(name=n, reason=why, seen_at=now) for n, why in new)
+    return new
 
 
 def open_library(root: Path | str | None = None, config_path: Path | str | None = None) -> Library:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 # Characters Windows, macOS or Linux refuse or treat specially in a folder name.
 _RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -58,23 +58,31 @@ def unique_folder_name(parent: Path, wanted: str, taken: set[str] | None = None)
     return candidate
 
 
-def is_within(root: Path, path: Path) -> bool:
-    """True when `path`, symlinks resolved, lies inside `root`."""
-    try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
-    except ValueError:
-        return False
-    return True
-
-
-def child_path(folder: Path, name: str) -> Path:
-    """`folder/name` for a plain file name from outside; refuses separators and '..'."""
-    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name:
-        raise UnsafePathError(f"not a plain file name: {name!r}")
-    path = folder / name
-    if path.is_symlink() and not is_within(folder, path):
-        raise UnsafePathError(f"{name}: a link that points outside the project")
+def inside(root: Path, *names: str) -> Path:
+    """`root/names...` for names read from the database, a manifest or a folder listing,
+    checked before any file operation: each name is one plain component and, with links
+    resolved, the path is the same place (no link along the way leads anywhere else).
+    The one gate of the library boundary; raises UnsafePathError."""
+    path = root
+    for name in names:
+        if not is_plain_name(name):
+            raise UnsafePathError(f"{name!r}: not a plain name inside {root.name or root}")
+        path = path / name
+    real_root = os.path.realpath(root)
+    expected = os.path.normcase(os.path.join(real_root, *names))
+    if os.path.normcase(os.path.realpath(path)) != expected:
+        raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
     return path
+
+
+def is_plain_name(name: str) -> bool:
+    """One path component that names a child: no separator, drive, '.', '..' or NUL."""
+    if not name or name in {".", ".."} or "\x00" in name:
+        return False
+    if "/" in name or "\\" in name or (os.altsep and os.altsep in name):
+        return False
+    pure = PurePath(name)
+    return not (pure.drive or pure.root) and len(pure.parts) == 1
 
 
 PRIVATE_DIRS = (THUMB_DIR, PREVIEW_DIR, TRASH_DIR)
@@ -88,6 +96,7 @@ def project_subdir(project_dir: Path, name: str, create: bool = False) -> Path:
         raise UnsafePathError(
             f"{path} is a link; PhotoJobs will not write through it (remove the link)"
         )
+    path = inside(project_dir, name)
     if create:
         path.mkdir(exist_ok=True)
     return path

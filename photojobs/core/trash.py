@@ -1,7 +1,9 @@
 """The project's `.trash/`: every move journaled so a crash leaves each file in one place.
 
-An entry is written (pending) before the move and confirmed after it; `settle_pending`
-finishes or undoes whatever a crash cut in half.
+An entry is written (pending) before the move into the trash and confirmed after it; a
+restore marks it restoring before the move back and restored after. `settle_pending`
+finishes or undoes whatever a crash cut in half. Names in the journal are checked with
+`paths.inside` before any file is touched: a library can come from someone else.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
 from photojobs.core.db.models import TrashEntry
-from photojobs.core.paths import TRASH_DIR, project_subdir
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
 
-PENDING, CONFIRMED, RESTORED, DELETED = "pending", "confirmed", "restored", "deleted"
+PENDING, CONFIRMED, DELETED = "pending", "confirmed", "deleted"
+RESTORING, RESTORED = "restoring", "restored"
 NAME_MAX_BYTES = 255  # what Linux, macOS and Windows filesystems allow for one name
 
 
@@ -32,7 +36,7 @@ def move_to_trash(
 ) -> int:
     """Move one original into `.trash/` under a name that never collides; returns the entry.
     `photo_json` is the photo as it was (see `photos.snapshot_of`), for a restore."""
-    source = project_dir / name
+    source = inside(project_dir, name)
     size = source.stat().st_size  # raises FileNotFoundError for a vanished file
     trash = project_subdir(project_dir, TRASH_DIR, create=True)
     with db.write() as s:
@@ -53,11 +57,12 @@ def move_to_trash(
         entry.trash_name = free_trash_name(trash, entry.id, name)
         entry_id, trash_name = entry.id, entry.trash_name
     try:
-        os.replace(source, trash / trash_name)
+        os.replace(source, inside(trash, trash_name))
     except OSError:
         with db.write() as s:  # nothing moved: the journal must not say otherwise
             s.delete(s.get_one(TrashEntry, entry_id))
         raise
+    crash_point("trash:moved")
     with db.write() as s:
         s.get_one(TrashEntry, entry_id).status = CONFIRMED
     return entry_id
@@ -89,21 +94,47 @@ def _clip(name: str, limit: int) -> str:
 
 
 def settle_pending(db: Database, project_id: str, project_dir: Path) -> int:
-    """Finish or undo trash moves a crash interrupted; returns how many were settled."""
+    """Finish or undo trash moves and restores a crash interrupted; returns how many were
+    settled. An entry whose names would leave the project is left for a person to see."""
     settled = 0
     with db.write() as s:
         for entry in s.scalars(
             select(TrashEntry).where(
-                TrashEntry.project_id == project_id, TrashEntry.status == PENDING
+                TrashEntry.project_id == project_id, TrashEntry.status.in_((PENDING, RESTORING))
             )
         ):
+            try:
+                in_trash = inside(project_dir, TRASH_DIR, entry.trash_name)
+                original = inside(project_dir, entry.original_name)
+            except UnsafePathError:
+                continue
+            if entry.status == RESTORING:
+                status = settle_restore(in_trash, original)
+                if status is None:
+                    continue
+                entry.status = status
             # The trash name was free when the entry was written, so a file there is the
             # moved original, even if a new file has since taken the original name.
-            if os.path.lexists(project_dir / TRASH_DIR / entry.trash_name):
+            elif os.path.lexists(in_trash):
                 entry.status = CONFIRMED
-            elif os.path.lexists(project_dir / entry.original_name):
+            elif os.path.lexists(original):
                 s.delete(entry)  # the move never happened
             else:
                 continue  # in neither place: nothing to settle, left for a person to see
             settled += 1
     return settled
+
+
+def settle_restore(in_trash: Path, original: Path) -> str | None:
+    """Where a restore cut short left its file: RESTORED when it is back (a hard link
+    still in the trash is dropped), CONFIRMED when it never left the trash, None when it
+    is in neither place. The name was free when the restore began, so a file there is it."""
+    here, there = os.path.lexists(original), os.path.lexists(in_trash)
+    if here and there:
+        if not os.path.samefile(original, in_trash):
+            return CONFIRMED  # another file took the name; ours is still in the trash
+        os.unlink(in_trash)  # linked back, not yet unlinked from the trash
+        return RESTORED
+    if there:
+        return CONFIRMED
+    return RESTORED if here else None

@@ -6,6 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from photojobs.core import library_trash
 from photojobs.core.library import LibraryError
 from photojobs.runtime.worker import WorkerLoop
 
@@ -33,12 +34,15 @@ class MaintenanceScheduler(QObject):
 
     @Slot()
     def run_now(self) -> list[str]:
-        """Start maintenance for every project that has none queued or running."""
+        """Start maintenance for every project that has none queued or running, and for the
+        library trash (deleted projects past the retention) when it holds any."""
         started = []
         try:
             for project in self.loop.library.list_projects():
                 task_id = self.loop.start_task("maintenance", project_id=project.id)
                 started.append(task_id)
+            if library_trash.pending_work(self.loop.library):
+                started.append(self.loop.start_task("library_maintenance"))
         except LibraryError:
             log.exception("maintenance scheduling failed")
         finally:

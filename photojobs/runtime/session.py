@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from photojobs.core import library_trash
 from photojobs.core.commits import (
     CommitStarted,
     Workset,
@@ -23,6 +24,7 @@ from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.events import PhotosChanged, TaskEvent
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.library import Library, ProjectInfo
+from photojobs.core.library_trash import DeletedProject
 from photojobs.core.photos import (
     KeepDecision,
     PendingCounts,
@@ -85,6 +87,21 @@ class LibrarySession(QObject):
     def delete_project(self, project_id: str) -> None:
         self.library.delete_project(project_id)
         self.projects_changed.emit()
+
+    def deleted_projects(self) -> list[DeletedProject]:
+        return library_trash.deleted_projects(self.library)
+
+    def restore_project(self, project_id: str) -> ProjectInfo:
+        """A rename back into the library; maintenance then looks at its folder again."""
+        project = library_trash.restore_project(self.library, project_id, scan=False)
+        self.loop.start_task("maintenance", project_id=project.id)
+        self.projects_changed.emit()
+        return project
+
+    def purge_projects(self, project_ids: Sequence[str]) -> str:
+        """Deleting folders of photos takes time: a task, not a wait on this thread."""
+        payload = {"project_ids": list(project_ids)}
+        return self.loop.start_task("empty_library_trash", payload=payload)
 
     # -- decisions -----------------------------------------------------------------------
 

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.actions_by_name["import_photos"])
         self.import_folder_action = file_menu.addAction("Import folder…", self.import_folder)
         self.trash_action = file_menu.addAction("Trash…", self.show_trash)
+        file_menu.addAction(self.projects.deleted_action)
         file_menu.addSeparator()
         self.settings_action = file_menu.addAction("Settings…", self.show_settings)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))

@@ -1,4 +1,5 @@
-"""The projects list: names with photo and pending counts; create, rename, delete, open."""
+"""The projects list: names with photo and pending counts; create, rename, delete, open,
+and the deleted projects waiting in the library trash."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from photojobs.core.library import LibraryError, ProjectInfo
 from photojobs.runtime.session import LibrarySession
+from photojobs.ui.deleted_projects import DeletedProjectsDialog
 
 ProjectIdRole = Qt.ItemDataRole.UserRole + 1
 NAME_FIELD_WIDTH = 400  # px: a long shoot name and the dialog's title stay whole
@@ -120,6 +122,9 @@ class ProjectsPanel(QWidget):
         self.open_action = QAction("Show in file manager", self)
         self.open_action.triggered.connect(self.open_folder)
         self.name_dialog: QInputDialog | None = None
+        self.deleted_action = QAction("Deleted projects…", self)
+        self.deleted_action.triggered.connect(self.show_deleted)
+        self.deleted_dialog: DeletedProjectsDialog | None = None
 
     def refresh_counts(self) -> None:
         """Counts read on a pool thread (a pass over every photo), applied here when ready."""
@@ -162,6 +167,8 @@ class ProjectsPanel(QWidget):
         if self.current():
             for action in (self.rename_action, self.open_action, self.delete_action):
                 menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.deleted_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def create(self) -> None:
@@ -210,7 +217,7 @@ class ProjectsPanel(QWidget):
             self,
             "Delete project",
             f"Delete “{project.name}”?\n\nIts folder, with every photo in it, moves to the "
-            "library's trash (.photojobs/trash). Nothing is destroyed.",
+            "library's trash (.trash). Deleted projects… brings it back.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._try(lambda: (self.session.delete_project(project.id), self.refresh()))
@@ -219,6 +226,15 @@ class ProjectsPanel(QWidget):
         project = self.current()
         if project is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(project.path)))
+
+    def show_deleted(self) -> None:
+        """The library trash; a project restored there is selected here."""
+        if self.deleted_dialog is None:
+            self.deleted_dialog = DeletedProjectsDialog(self.session, self)
+            self.deleted_dialog.restored.connect(lambda pid: self.refresh(select=pid))
+        self.deleted_dialog.reload()
+        self.deleted_dialog.show()
+        self.deleted_dialog.raise_()
 
     def _try(self, action: Any) -> None:
         try:

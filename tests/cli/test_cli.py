@@ -74,7 +74,7 @@ def test_rename_and_delete(cli: Cli) -> None:
     deleted = cli.ok("project", "delete", "Final?")
     moved = Path(deleted["moved_to"])
     assert set(deleted) == {"moved_to"}
-    assert moved.parent == cli.lib / ".photojobs" / "trash" and moved.is_dir()
+    assert moved.parent == cli.lib / ".trash" and moved.is_dir()
     assert not (cli.lib / "Final").exists()
     assert cli.ok("project", "list") == []
 

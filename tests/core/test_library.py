@@ -184,16 +184,18 @@ def test_delete_moves_the_folder_into_the_library_trash(library: Library) -> Non
         s.add(Job(type="folder_check", project_id=p.id, available_at=0.0, created_at=0.0))
     before = snapshot(p.path)
     target = library.delete_project("Gone")
-    assert not p.path.exists()
-    assert target.parent == library.root / ".photojobs" / "trash"
+    assert target is not None and not p.path.exists()
+    assert target.parent == library.root / ".trash", "outside .photojobs/"
     assert snapshot(target) == before, "every file byte-identical"
     assert library.list_projects() == []
-    assert photo_count(library, p.id) == 0
+    assert photo_count(library, p.id) == 1, "kept until the project is restored or emptied"
     with library.db.read() as s:
         job = s.scalars(select(Job)).one()
-        assert (job.status, job.project_id) == ("canceled", None)
+        assert (job.status, job.error) == ("canceled", "project deleted")
     library.adopt_folders()
     assert library.list_projects() == [], "the library trash is never adopted"
+    with pytest.raises(LibraryError, match="no project"):
+        library.find_project(p.id)
 
 
 def test_deleting_two_projects_of_the_same_folder_name_keeps_both(library: Library) -> None:

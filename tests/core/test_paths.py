@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from photojobs.core.paths import (
     MAX_NAME_LENGTH,
     UnsafePathError,
-    child_path,
-    is_within,
+    inside,
     safe_folder_name,
     unique_folder_name,
 )
@@ -92,44 +91,45 @@ def test_collisions_count_names_taken_elsewhere_and_plain_files(tmp_path: Path) 
     assert unique_folder_name(tmp_path / "missing", "Party") == "Party"
 
 
-def test_child_path_accepts_plain_names(tmp_path: Path) -> None:
-    assert child_path(tmp_path, "IMG 1.JPG") == tmp_path / "IMG 1.JPG"
-    assert child_path(tmp_path, "..JPG") == tmp_path / "..JPG"
+def test_inside_accepts_plain_names(tmp_path: Path) -> None:
+    assert inside(tmp_path, "IMG 1.JPG") == tmp_path / "IMG 1.JPG"
+    assert inside(tmp_path, "..JPG") == tmp_path / "..JPG"
+    assert inside(tmp_path, ".trash", "0000001_a:b.JPG") == tmp_path / ".trash" / "0000001_a:b.JPG"
 
 
 @pytest.mark.parametrize("name", ["", ".", "..", "../x.JPG", "a/b.JPG", "/etc/passwd",
-                                  "a\\b.JPG", "..\\x", "a\x00b"])  # fmt: skip
-def test_child_path_refuses_names_that_leave_the_folder(tmp_path: Path, name: str) -> None:
+                                  "a\\b.JPG", "..\\x", "a\x00b", "../../../victim"])  # fmt: skip
+def test_inside_refuses_names_that_leave_the_folder(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UnsafePathError, match="not a plain name"):
+        inside(tmp_path, name)
     with pytest.raises(UnsafePathError):
-        child_path(tmp_path, name)
+        inside(tmp_path, ".trash", name)
 
 
-def test_child_path_refuses_links_that_point_outside(tmp_path: Path) -> None:
+def test_inside_refuses_links_wherever_they_point(tmp_path: Path) -> None:
     project = tmp_path / "lib" / "project"
     project.mkdir(parents=True)
     outside = tmp_path / "secret.JPG"
     outside.write_bytes(b"not yours")
+    (project / "real.JPG").write_bytes(b"x")
     (project / "evil.JPG").symlink_to(outside)
     (project / "evil-dir").symlink_to(tmp_path)
     (project / "dangling.JPG").symlink_to(tmp_path / "nowhere.JPG")
-    for name in ("evil.JPG", "evil-dir", "dangling.JPG"):
-        with pytest.raises(UnsafePathError, match=name):
-            child_path(project, name)
+    (project / "alias.JPG").symlink_to(project / "real.JPG")
+    for name in ("evil.JPG", "evil-dir", "dangling.JPG", "alias.JPG"):
+        with pytest.raises(UnsafePathError, match="a link"):
+            inside(project, name)
+    with pytest.raises(UnsafePathError, match="a link"):
+        inside(project, "evil-dir", "secret.JPG")
+    with pytest.raises(UnsafePathError, match="a link"):
+        inside(tmp_path / "lib", "project", "evil.JPG")
 
 
-def test_child_path_allows_links_that_stay_inside(tmp_path: Path) -> None:
-    (tmp_path / "real.JPG").write_bytes(b"x")
-    (tmp_path / "alias.JPG").symlink_to(tmp_path / "real.JPG")
-    assert child_path(tmp_path, "alias.JPG") == tmp_path / "alias.JPG"
-
-
-def test_is_within_resolves_links(tmp_path: Path) -> None:
-    inside = tmp_path / "lib"
-    inside.mkdir()
-    (inside / "up").symlink_to(tmp_path)
-    assert is_within(tmp_path, inside / "a.JPG")
-    assert not is_within(inside, inside / "up" / "a.JPG")
-    assert not is_within(inside, inside / ".." / "a.JPG")
+def test_inside_follows_a_link_above_the_root(tmp_path: Path) -> None:
+    (tmp_path / "disk" / "lib").mkdir(parents=True)
+    (tmp_path / "Pictures").symlink_to(tmp_path / "disk")
+    root = tmp_path / "Pictures" / "lib"
+    assert inside(root, "Shoot", "a.JPG") == root / "Shoot" / "a.JPG"
 
 
 @given(st.text(max_size=300))

@@ -125,7 +125,21 @@ V3 = """
 ALTER TABLE trash_entries ADD COLUMN photo_json TEXT;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# v4: a deleted project keeps its rows (decisions, trash journal) while its folder waits in
+# `<library>/.trash/`, so a restore brings it back whole and retention counts from
+# `deleted_at`; a restore is journaled like a trash move (the task that restores an entry);
+# folders of the library root PhotoJobs cannot read are remembered, to be reported once.
+V4 = """
+ALTER TABLE projects ADD COLUMN deleted_at REAL;
+ALTER TABLE trash_entries ADD COLUMN restore_task_id TEXT;
+CREATE TABLE skipped_folders (
+    name TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    seen_at REAL NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST_VERSION = len(MIGRATIONS)
 
 

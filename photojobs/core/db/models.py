@@ -17,6 +17,8 @@ class Project(Base):
     folder: Mapped[str] = mapped_column(unique=True)
     created_at: Mapped[float]
     manifest_error: Mapped[str | None]
+    # Set while the folder waits in `<library>/.trash/` (then `folder` is `.trash/<name>`).
+    deleted_at: Mapped[float | None]
 
 
 class Photo(Base):
@@ -122,3 +124,13 @@ class TrashEntry(Base):
     trashed_at: Mapped[float]
     task_id: Mapped[str | None]
     photo_json: Mapped[str | None]
+    restore_task_id: Mapped[str | None]
+
+
+class SkippedFolder(Base):
+    """A folder of the library root that could not be read or adopted (reported once)."""
+
+    __tablename__ = "skipped_folders"
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    reason: Mapped[str]
+    seen_at: Mapped[float]

@@ -18,4 +18,5 @@ def default_registry() -> HandlerRegistry:
     registry.register("folder_check", maintenance.folder_check)
     registry.register("manifest_cleaning", maintenance.manifest_cleaning)
     registry.register("trash_maintenance", maintenance.trash_maintenance)
+    registry.register("library_trash_maintenance", maintenance.library_trash_maintenance)
     return registry

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from photojobs.core.crash_points import crash_point
 from photojobs.core.formats import FileClass, classify
-from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.imaging import (
     DerivativeSpec,
     ImageError,
@@ -17,6 +18,7 @@ from photojobs.core.imaging import (
     read_metadata,
     render_derivatives,
 )
+from photojobs.core.paths import UnsafePathError, inside
 
 FAILED_STATUSES = ("failed", "missing", "not_supported")
 
@@ -50,7 +52,8 @@ def sources_of(project_dir: Path, files: list[str]) -> PhotoSources:
     for name in files:
         cls = classify(name)
         if cls is not None and cls not in by_class:
-            by_class[cls] = project_dir / name
+            with contextlib.suppress(UnsafePathError):  # a name that would leave the project
+                by_class[cls] = inside(project_dir, name)
     return PhotoSources(
         by_class.get(FileClass.JPG), by_class.get(FileClass.RAW), by_class.get(FileClass.OTHER)
     )
@@ -67,11 +70,14 @@ def render(
     """Every spec from one decode of the best source; ImageError becomes a failed outcome."""
     kinds = tuple(s.kind for s in specs)
     metadata = read_photo_metadata(w) if with_metadata else None
-    targets = [(s, derivative_path(project_dir, s.kind, w.base)) for s in specs]
 
     def outcome(status: str, error: str | None = None) -> Outcome:
         return Outcome(w.photo_id, w.base, kinds, status, error, metadata, w.fingerprint)
 
+    try:
+        targets = [(s, derivative_target(project_dir, s.kind, w.base)) for s in specs]
+    except UnsafePathError as e:
+        return outcome("failed", str(e))
     if not (w.sources.jpg or w.sources.raw or w.sources.other):
         return outcome("missing", "no image file left")
     if not force and w.unchanged and all(t.exists() for _, t in targets):

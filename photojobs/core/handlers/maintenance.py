@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from photojobs.core import library_trash
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
@@ -19,7 +20,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
 from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
-from photojobs.core.paths import TRASH_DIR, project_subdir
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
 
@@ -182,18 +183,33 @@ def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
         known = set(
             s.scalars(select(TrashEntry.trash_name).where(TrashEntry.project_id == project_id))
         )
+    trash = project_subdir(folder, TRASH_DIR)
     for done, (entry_id, trash_name) in enumerate(old, 1):
         ctx.check_cancelled()
+        ctx.progress(done, len(old))
+        try:
+            path = inside(trash, trash_name)
+        except UnsafePathError as e:
+            ctx.item(trash_name, "failed", f"not deleted: the trash journal leads outside ({e})")
+            continue
         with contextlib.suppress(FileNotFoundError):
-            (project_subdir(folder, TRASH_DIR) / trash_name).unlink()
+            path.unlink()
         with ctx.db.write() as s:
             s.get_one(TrashEntry, entry_id).status = DELETED
         ctx.item(trash_name, "done", "deleted after the retention period")
-        ctx.progress(done, len(old))
-    trash = folder / TRASH_DIR
     if trash.is_dir():
         for entry in sorted(os.scandir(trash), key=lambda e: e.name):
             if entry.name not in known:
                 ctx.item(
                     entry.name, "skipped", f"{entry.name}: in the trash without a record; kept"
                 )
+
+
+def library_trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
+    """Empty deleted projects from `<library>/.trash/`: those the person chose (payload
+    `project_ids`), or else those deleted longer ago than the retention."""
+    chosen = job.payload.get("project_ids")
+    ids = list(chosen) if chosen else library_trash.expired(ctx.library, ctx.clock())
+    done_message = "deleted permanently" if chosen else "deleted after the retention period"
+    for name, error in library_trash.purge(ctx.library, ids):
+        ctx.item(name, "failed" if error else "done", error or done_message)

@@ -10,29 +10,42 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.runner import PermanentJobError
 from photojobs.core.library import LibraryError
-from photojobs.core.paths import PREVIEW_DIR, THUMB_DIR, UnsafePathError, check_project_dirs
+from photojobs.core.paths import (
+    PREVIEW_DIR,
+    THUMB_DIR,
+    UnsafePathError,
+    check_project_dirs,
+    inside,
+)
 
 
 def project_dir(ctx: JobContext, job: JobRecord) -> Path:
-    """The job's project folder; a permanent failure when the project or folder is gone."""
+    """The job's project folder; a permanent failure when the project or folder is gone, or
+    when the folder (or its .trash, .thumb, .preview) is a link that could lead elsewhere."""
     try:
         p = ctx.library.find_project(job.project_id or "")
     except LibraryError:
         raise PermanentJobError("the project of this job no longer exists") from None
-    if not p.path.is_dir():
-        raise PermanentJobError(f"the folder of project '{p.name}' is missing")
     try:
-        check_project_dirs(p.path)
-    except UnsafePathError as e:
+        path = ctx.library.checked_path(p)
+        check_project_dirs(path)
+    except (LibraryError, UnsafePathError) as e:
         raise PermanentJobError(str(e)) from e
-    return p.path
+    return path
 
 
 def derivative_path(folder: Path, kind: str, base: str) -> Path:
+    """Where a photo's thumbnail or preview is read from (display only)."""
     return folder / (THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR) / f"{base}.jpg"
+
+
+def derivative_target(folder: Path, kind: str, base: str) -> Path:
+    """Where a derivative is written or removed; UnsafePathError for a base name (from
+    the database) that would lead out of the project."""
+    return inside(folder, THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR, f"{base}.jpg")
 
 
 def remove_derivatives(folder: Path, base: str) -> None:
     for kind in ("thumbnail", "preview"):
-        with contextlib.suppress(FileNotFoundError):
-            derivative_path(folder, kind, base).unlink()
+        with contextlib.suppress(FileNotFoundError, UnsafePathError):
+            derivative_target(folder, kind, base).unlink()

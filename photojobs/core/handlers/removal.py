@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from photojobs.core.commits import Workset
 from photojobs.core.db.models import Photo, TrashEntry
-from photojobs.core.formats import FolderListing, PhotoFiles, classify
+from photojobs.core.formats import FileClass, FolderListing, PhotoFiles, classify, split_name
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
@@ -26,12 +26,28 @@ from photojobs.core.trash import CONFIRMED, move_to_trash, settle_pending
 
 
 def files_to_trash(files: PhotoFiles, drop_jpg: bool, drop_raw: bool) -> list[str]:
-    """Every case variant of the JPG; the RAW with its sidecars (they travel together).
-    Sidecars go first: a run cut short never leaves a photo with only its sidecar."""
-    names = files.sidecar + files.raw if drop_raw else []
-    if drop_jpg:
-        names += files.jpg
-    return names
+    """Every case variant of the dropped formats, each with the sidecars named after it
+    (`IMG_1.NEF.xmp` travels with `IMG_1.NEF`, `IMG_1.JPG.xmp` with `IMG_1.JPG`); the base
+    sidecar (`IMG_1.xmp`) only when no image of the photo stays. Sidecars go first: a run
+    cut short never leaves a sidecar without its image."""
+    images = (files.raw if drop_raw else []) + (files.jpg if drop_jpg else [])
+    keeps_an_image = len(images) < len(files.jpg + files.raw + files.other)
+    dropped = {name.casefold() for name in images}
+    sidecars = []
+    for name in files.sidecar:
+        owner = split_name(name)[0]
+        if owner == files.base:
+            if not keeps_an_image:
+                sidecars.append(name)
+        elif owner.casefold() in dropped or _owner_class_dropped(owner, drop_jpg, drop_raw):
+            sidecars.append(name)
+    return sidecars + images
+
+
+def _owner_class_dropped(owner: str, drop_jpg: bool, drop_raw: bool) -> bool:
+    """A file sidecar whose own file is already gone follows the decision on its format."""
+    cls = classify(owner)
+    return (cls is FileClass.JPG and drop_jpg) or (cls is FileClass.RAW and drop_raw)
 
 
 def file_removal(ctx: JobContext, job: JobRecord) -> None:

@@ -1,5 +1,9 @@
 """`restore_files`: the Undo of a commit. Puts trashed files back under their original
-names when those are free (a clear conflict otherwise, never an overwrite)."""
+names when those are free (a clear conflict otherwise, never an overwrite).
+
+Each move back is journaled (restoring, then restored, with the restoring task), so a
+restore killed at any instant is settled like a commit and a retry reports each file once.
+A name asked for that is not in the trash is a failed item, never a silent success."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, classify
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
@@ -19,9 +24,11 @@ from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.paths import TRASH_DIR, project_subdir
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside
 from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
-from photojobs.core.trash import CONFIRMED, RESTORED, settle_pending
+from photojobs.core.trash import CONFIRMED, RESTORED, RESTORING, settle_pending, settle_restore
+
+Entry = tuple[int, str, str, str, str]  # id, original name, trash name, base, status
 
 
 def restore_files(ctx: JobContext, job: JobRecord) -> None:
@@ -30,14 +37,16 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     settle_pending(ctx.db, project_id, folder)
     entries = _entries(ctx, job)
     restored: dict[str, set[FileClass]] = {}
-    for done, (entry_id, original, trash_name, base) in enumerate(entries, 1):
+    for done, (entry_id, original, trash_name, base, status) in enumerate(entries, 1):
         ctx.check_cancelled()
-        message = _restore_one(ctx, folder, entry_id, original, trash_name)
+        message = _restore_one(ctx, job, folder, entry_id, original, trash_name, status)
         if message is None:
             cls = classify(original)
             restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
         ctx.item(original, "failed" if message else "done", message)
         ctx.progress(done, len(entries))
+    for key, message in _not_found(ctx, job, {e[1] for e in entries}):
+        ctx.item(key, "failed", message)
     ids = _refresh_photos(ctx, project_id, folder, restored)
     if restored:
         ctx.enqueue_followup(
@@ -52,11 +61,21 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     ctx.emit(PhotosChanged(project_id, tuple(ids)))
 
 
-def _entries(ctx: JobContext, job: JobRecord) -> list[tuple[int, str, str, str]]:
+def _entries(ctx: JobContext, job: JobRecord) -> list[Entry]:
+    """The entries asked for that are in the trash, or that this task already brought back
+    (a retry after a crash reports them again as done)."""
     p = job.payload
+    wanted = TrashEntry.status.in_((CONFIRMED, RESTORING)) | (
+        (TrashEntry.status == RESTORED) & (TrashEntry.restore_task_id == job.task_id)
+    )
+    mine = (TrashEntry.project_id == job.project_id) & wanted
     query = select(
-        TrashEntry.id, TrashEntry.original_name, TrashEntry.trash_name, TrashEntry.photo_base
-    ).where(TrashEntry.project_id == job.project_id, TrashEntry.status == CONFIRMED)
+        TrashEntry.id,
+        TrashEntry.original_name,
+        TrashEntry.trash_name,
+        TrashEntry.photo_base,
+        TrashEntry.status,
+    ).where(mine)
     if p.get("commit_task_id"):
         query = query.where(TrashEntry.task_id == p["commit_task_id"])
     elif p.get("entry_ids"):
@@ -65,11 +84,7 @@ def _entries(ctx: JobContext, job: JobRecord) -> list[tuple[int, str, str, str]]
         # A name trashed by several commits: the latest one, as an Undo would bring back.
         latest = (
             select(func.max(TrashEntry.id))
-            .where(
-                TrashEntry.project_id == job.project_id,
-                TrashEntry.status == CONFIRMED,
-                TrashEntry.original_name.in_(p["names"]),
-            )
+            .where(mine, TrashEntry.original_name.in_(p["names"]))
             .group_by(TrashEntry.original_name)
         )
         query = query.where(TrashEntry.id.in_(latest))
@@ -79,35 +94,101 @@ def _entries(ctx: JobContext, job: JobRecord) -> list[tuple[int, str, str, str]]
         return [tuple(r) for r in s.execute(query.order_by(TrashEntry.id))]  # type: ignore[misc]
 
 
+def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[str, str]]:
+    """(item key, message) for each name, or the commit, asked for and not in the trash."""
+    p = job.payload
+    if p.get("commit_task_id") and not found:
+        task = str(p["commit_task_id"])
+        return [(task, f"commit {task}: none of its files is in the trash of this project")]
+    if not p.get("names") or p.get("commit_task_id"):
+        return []
+    with ctx.db.read() as s:
+        rows = s.execute(
+            select(TrashEntry.original_name, TrashEntry.status).where(
+                TrashEntry.project_id == job.project_id
+            )
+        ).all()
+    in_trash = sorted({n for n, st in rows if st == CONFIRMED})
+    back = {n for n, st in rows if st == RESTORED}
+    missing = []
+    for name in dict.fromkeys(p["names"]):
+        if name in found:
+            continue
+        like = [n for n in in_trash if n.casefold() == name.casefold()]
+        hint = (
+            f" (did you mean {like[0]}?)"
+            if like
+            else " (it was restored already)"
+            if name in back
+            else ""
+        )
+        missing.append((name, f"{name}: not in the trash of this project{hint}"))
+    return missing
+
+
 def _restore_one(
-    ctx: JobContext, folder: Path, entry_id: int, original: str, trash_name: str
+    ctx: JobContext,
+    job: JobRecord,
+    folder: Path,
+    entry_id: int,
+    original: str,
+    trash_name: str,
+    status: str,
 ) -> str | None:
-    source, target = project_subdir(folder, TRASH_DIR) / trash_name, folder / original
+    try:
+        source, target = inside(folder, TRASH_DIR, trash_name), inside(folder, original)
+    except UnsafePathError as e:
+        return f"{original}: not restored, the trash journal leads outside the project ({e})"
+    if status != CONFIRMED:  # a restore of this task cut short, or already done
+        settled = RESTORED if status == RESTORED else settle_restore(source, target)
+        if settled is not None:
+            _mark(ctx, entry_id, settled)
+        if settled == RESTORED:
+            return None
     if not source.exists():
         return f"{original}: no longer in the trash"
     if target.exists() and os.path.samefile(source, target):
-        os.unlink(source)  # a restore cut short between link and unlink: finish it
-        _mark_restored(ctx, entry_id)
+        os.unlink(source)  # cut short between link and unlink before journaling existed
+        _mark(ctx, entry_id, RESTORED, job.task_id)
         return None
     if target.exists() or any(p.name.casefold() == original.casefold() for p in folder.iterdir()):
         return f"{original}: a file with this name is already in the project (not overwritten)"
+    _mark(ctx, entry_id, RESTORING, job.task_id)
     try:
-        os.link(source, target)  # refuses to overwrite, even if one appeared just now
-        os.unlink(source)
+        _move_back(source, target)
     except FileExistsError:
+        _mark(ctx, entry_id, CONFIRMED)
         return f"{original}: a file with this name is already in the project (not overwritten)"
-    except OSError:
-        try:
-            os.rename(source, target)
-        except OSError as e:
-            return f"{original}: could not be restored ({e.strerror or e})"
-    _mark_restored(ctx, entry_id)
+    except OSError as e:
+        _mark(ctx, entry_id, CONFIRMED)
+        return f"{original}: could not be restored ({e.strerror or e})"
+    crash_point("restore:moved")
+    _mark(ctx, entry_id, RESTORED)
     return None
 
 
-def _mark_restored(ctx: JobContext, entry_id: int) -> None:
+def _move_back(source: Path, target: Path) -> None:
+    """`os.link` refuses to overwrite, even a name that appeared just now; filesystems
+    without hard links fall back to a rename of a name checked free."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(target):
+            raise FileExistsError(str(target)) from None
+        os.rename(source, target)
+        return
+    crash_point("restore:linked")
+    os.unlink(source)
+
+
+def _mark(ctx: JobContext, entry_id: int, status: str, task_id: str | None = None) -> None:
     with ctx.db.write() as s:
-        s.get_one(TrashEntry, entry_id).status = RESTORED
+        entry = s.get_one(TrashEntry, entry_id)
+        entry.status = status
+        if task_id is not None:
+            entry.restore_task_id = task_id
 
 
 def _refresh_photos(

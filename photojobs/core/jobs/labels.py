@@ -9,6 +9,7 @@ JOB_LABELS: dict[str, str] = {
     "generate_derivatives": "Generating thumbnails and previews",
     "restore_files": "Restoring files",
     "trash_maintenance": "Emptying old trash",
+    "library_trash_maintenance": "Emptying deleted projects",
     "diagnostic_wait": "Diagnostic wait",
     "diagnostic_noop": "Diagnostic no-op",
 }
@@ -19,6 +20,8 @@ TASK_LABELS: dict[str, str] = {
     "generate_derivatives": "Generating thumbnails and previews",
     "restore": "Restore from trash",
     "maintenance": "Maintenance",
+    "library_maintenance": "Library maintenance",
+    "empty_library_trash": "Delete projects permanently",
 }
 
 

@@ -21,7 +21,7 @@ class Step:
     job_type: str
     priority: int
     source: str
-    scope: str = PROJECT_SCOPE
+    scope: str | None = PROJECT_SCOPE
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,18 @@ TASKS: dict[str, TaskDefinition] = {
                 (Step("manifest_cleaning", 10, MAINTENANCE),),
             ),
             one_per_project=True,
+        ),
+        # Deleted projects in `<library>/.trash/`: no project of their own, so no scope.
+        TaskDefinition(
+            "library_maintenance",
+            False,
+            ((Step("library_trash_maintenance", 20, MAINTENANCE, scope=None),),),
+            one_per_project=True,
+        ),
+        TaskDefinition(
+            "empty_library_trash",
+            True,
+            ((Step("library_trash_maintenance", 60, USER, scope=None),),),
         ),
         TaskDefinition("diagnostic", False, ((Step("diagnostic_wait", 50, USER),),)),
     )

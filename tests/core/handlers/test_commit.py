@@ -56,7 +56,7 @@ def test_every_case_variant_of_the_jpg_goes(shoot: Shoot) -> None:
     assert shoot.photo("DSC_2") is None
 
 
-def test_jpg_only_kept_the_raw_and_its_sidecars_go(shoot: Shoot) -> None:
+def test_jpg_only_kept_the_raw_and_its_own_sidecar_go(shoot: Shoot) -> None:
     shoot.add("X.JPG", "IMG_0001.JPG")
     shoot.add("X.ARW", "RAWFULL_0001.DNG")
     (shoot.dir / "X.xmp").write_text("<x:xmpmeta/>")
@@ -73,15 +73,15 @@ def test_jpg_only_kept_the_raw_and_its_sidecars_go(shoot: Shoot) -> None:
     task = shoot.commit()
     shoot.run_all()
 
-    assert sorted(e["original_name"] for e in shoot.entries()) == ["X.ARW", "X.ARW.xmp", "X.xmp"]
+    assert sorted(e["original_name"] for e in shoot.entries()) == ["X.ARW", "X.ARW.xmp"]
     assert {e["task_id"] for e in shoot.entries()} == {task}
     assert {e["photo_base"] for e in shoot.entries()} == {"X"}
     assert_trash_consistent(shoot, hashes)
     after = shoot.stats()
-    assert after == {k: before[k] for k in ("X.JPG", "Y.JPG")}, "the kept files are untouched"
+    assert after == {k: before[k] for k in ("X.JPG", "X.xmp", "Y.JPG")}, "kept files untouched"
     photo = shoot.photo("X")
     assert photo is not None
-    assert (photo.files, photo.raw_available, photo.keep_jpg) == (("X.JPG",), False, True)
+    assert (photo.files, photo.raw_available, photo.keep_jpg) == (("X.JPG", "X.xmp"), False, True)
     assert shoot.thumb("X").read_bytes() == b"made from the JPG", "the JPG's thumbnail stays"
     assert shoot.jobs(task, "generate_derivatives") == []
 
