@@ -26,10 +26,13 @@ from photojobs.core.trash import CONFIRMED, move_to_trash, settle_pending
 
 
 def files_to_trash(files: PhotoFiles, drop_jpg: bool, drop_raw: bool) -> list[str]:
-    """Every case variant of the JPG; the RAW with its sidecars (they travel together).
-    Sidecars go first: a run cut short never leaves a photo with only its sidecar."""
+    """Every case variant of the JPG; the RAW with its sidecars (they travel together), and
+    the sidecars with the JPG when it is the photo's last image. Sidecars go first: a run
+    cut short never leaves a photo with only its sidecar."""
     names = files.sidecar + files.raw if drop_raw else []
     if drop_jpg:
+        if not drop_raw and not files.raw and not files.other:
+            names += files.sidecar
         names += files.jpg
     return names
 

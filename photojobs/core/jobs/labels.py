@@ -9,6 +9,7 @@ JOB_LABELS: dict[str, str] = {
     "generate_derivatives": "Generating thumbnails and previews",
     "restore_files": "Restoring files",
     "trash_maintenance": "Emptying old trash",
+    "sidecar_sync": "Writing XMP sidecars",
     "diagnostic_wait": "Diagnostic wait",
     "diagnostic_noop": "Diagnostic no-op",
 }
@@ -19,6 +20,7 @@ TASK_LABELS: dict[str, str] = {
     "generate_derivatives": "Generating thumbnails and previews",
     "restore": "Restore from trash",
     "maintenance": "Maintenance",
+    "sidecar_sync": "Writing XMP sidecars",
 }
 
 

@@ -85,6 +85,14 @@ TASKS: dict[str, TaskDefinition] = {
             ),
             one_per_project=True,
         ),
+        # Marks reach their XMP sidecars in the background: hidden from the Processes dock
+        # (maintenance source), never announced, one queued per project (core/xmp/queue.py).
+        TaskDefinition(
+            "sidecar_sync",
+            False,
+            ((Step("sidecar_sync", 30, MAINTENANCE),),),
+            one_per_project=True,
+        ),
         TaskDefinition("diagnostic", False, ((Step("diagnostic_wait", 50, USER),),)),
     )
 }
