@@ -117,7 +117,7 @@ def change_tags(
     plus = frozenset(parse_tag(t) for t in add)
     minus = frozenset(parse_tag(t) for t in remove)
     return change_marks(
-        session, project_id, bases, lambda m: replace(m, tags=(m.tags - minus) | plus)
+        session, project_id, bases, lambda m: replace(m, tags=(m.tags | plus) - minus)
     )
 
 
