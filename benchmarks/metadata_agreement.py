@@ -90,10 +90,8 @@ def main(folder: str) -> int:
     for field in FIELDS:
         share = 100 * agree[field] / total[field] if total[field] else 100.0
         print(f"{field:12} {agree[field]:4}/{total[field]:<4} agree ({share:.1f}%)")
-    all_agree, all_total = sum(agree.values()), sum(total.values())
-    print(
-        f"{'all':12} {all_agree:4}/{all_total:<4} agree ({100 * all_agree / max(all_total, 1):.1f}%)"
-    )
+    n, of = sum(agree.values()), sum(total.values())
+    print(f"{'all':12} {n:4}/{of:<4} agree ({100 * n / max(of, 1):.1f}%)")
     if misses:
         print("\ndisagreements:")
         print("\n".join(misses))
