@@ -32,6 +32,8 @@ def test_cull_a_project_end_to_end(cli: Cli) -> None:
         (folder / name).write_bytes(name.encode())
 
     scanned = cli.ok("scan", created["id"])
+    bad_sidecar = scanned.pop("sidecars_failed")
+    assert [m.split(":")[0] for m in bad_sidecar] == ["B.NEF.xmp"], "junk sidecar: reported"
     assert scanned == {"added": ["A", "B", "C"], "updated": [], "removed": [],
                        "unknown": ["notes.txt"]}  # fmt: skip
 
