@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-import bench-queue bench-imaging bench-gui screenshots clean package package-test
+.PHONY: run test lint bench bench-import bench-queue bench-imaging bench-gui bench-metadata screenshots clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench-imaging: $(STAMP)
 
 bench-queue: $(STAMP)
 	$(BIN)/python benchmarks/bench_queue.py
+
+# Agreement with ExifTool (needs exiftool) over METADATA_SAMPLES, e.g. exiftool's t/images.
+METADATA_SAMPLES ?= .bench/metadata-samples
+bench-metadata: $(STAMP)
+	$(BIN)/python benchmarks/metadata_agreement.py $(METADATA_SAMPLES)
 
 bench-gui: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py

@@ -8,7 +8,10 @@ from typing import Any
 from photojobs.cli.output import CliError, emit, iso
 from photojobs.core import library_trash, photos
 from photojobs.core.library import Library
+from photojobs.core.marks import MarkError, parse_flag, parse_label, parse_rating, parse_tag
+from photojobs.core.marks.filters import PhotoFilter, find_photos
 from photojobs.core.photos import KeepDecision
+from photojobs.core.xmp.sync import read_sidecars
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -40,6 +43,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ph = sub.add_parser("photos", parents=[common], help="list a project's photos")
     ph.add_argument("project")
     ph.add_argument("--pending", action="store_true", help="only photos pending deletion")
+    ph.add_argument("--min-rating", metavar="N", help="rated N stars or more")
+    ph.add_argument("--flag", metavar="F", help="pick, reject or none")
+    ph.add_argument("--label", metavar="L", help="a colour, or none")
+    ph.add_argument("--tag", metavar="T", help="tagged T (or a tag nested under T)")
 
     keep = sub.add_parser("keep", parents=[common], help="decide what to keep")
     keep.add_argument("project")
@@ -144,6 +151,7 @@ def _scan(lib: Library, args: argparse.Namespace) -> int:
     path = lib.checked_path(p)
     with lib.db.write() as s:
         result = photos.scan_project(s, p.id, path)
+    bad = [o.message for o in read_sidecars(lib.db, p.id, path) if o.status == "failed"]
     data = {
         "added": result.added,
         "updated": result.updated,
@@ -154,18 +162,35 @@ def _scan(lib: Library, args: argparse.Namespace) -> int:
         f"{len(result.added)} added, {len(result.updated)} updated, {len(result.removed)} removed"
     ]
     lines += [f"left in place (not a photo): {name}" for name in result.unknown]
+    lines += [f"sidecar not read: {message}" for message in bad]
+    data["sidecars_failed"] = bad
     emit(args, data, lines)
     return 0
 
 
 def _photos(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
+    try:
+        wanted = PhotoFilter(
+            min_rating=None if args.min_rating is None else parse_rating(args.min_rating),
+            flag=None if args.flag is None else parse_flag(args.flag),
+            label=None if args.label is None else parse_label(args.label),
+            tag=None if args.tag is None else parse_tag(args.tag),
+            pending_only=args.pending,
+        )
+    except MarkError as e:
+        raise CliError(str(e)) from None
     with lib.db.read() as s:
-        rows = photos.photos_of(s, p.id, pending_only=args.pending)
+        rows = find_photos(s, p.id, wanted)
     emit(
         args,
         [r.as_json() for r in rows],
-        [f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}" for r in rows],
+        [
+            f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}"
+            f"\t{r.rating}\t{r.flag}\t{r.label}\t{', '.join(r.tags)}"
+            for r in rows
+        ]
+        or ("No photo matches: " + ", ".join(wanted.describe()) if wanted.active else []),
     )
     return 0
 

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from photojobs import __version__
-from photojobs.cli import commit_cmds, import_cmds, jobs_cmds, library_cmds
+from photojobs.cli import commit_cmds, import_cmds, jobs_cmds, library_cmds, marks_cmds
 from photojobs.cli.output import CliError
 from photojobs.core.config import ConfigError
 from photojobs.core.db import DatabaseError
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     jobs_cmds.add_parsers(sub, common)
     import_cmds.add_parsers(sub, common)
     commit_cmds.add_parsers(sub, common)
+    marks_cmds.add_parsers(sub, common)
     return parser
 
 
@@ -60,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"photojobs-cli: note: folder '{name}' {reason}; skipped", file=sys.stderr)
     try:
         module = next(
-            (m for m in (jobs_cmds, import_cmds, commit_cmds) if args.command in m.COMMANDS),
+            (
+                m
+                for m in (jobs_cmds, import_cmds, commit_cmds, marks_cmds)
+                if args.command in m.COMMANDS
+            ),
             library_cmds,
         )
         return module.run(lib, args)

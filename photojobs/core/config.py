@@ -46,6 +46,7 @@ _MAXIMUMS: dict[str, float] = {
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "importing.on_duplicate": ("skip", "overwrite", "rename"),
+    "xmp.sidecar_naming": ("adobe", "darktable"),
 }
 # Sections whose keys are the user's to name (no unknown-key warning).
 _OPEN_SECTIONS = ("keyboard_shortcuts",)

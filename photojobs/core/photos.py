@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles, group_files
+from photojobs.core.marks.tags import tags_of
 from photojobs.core.natural import natural_key
 
 # Capture facts kept as columns (sorted and filtered on); the rest is in metadata_json.
@@ -33,6 +34,9 @@ METADATA_COLUMNS = (
     "focal_length",
 )
 
+
+# The photographer's marks as columns (tags live in photo_tags); core/marks sets them.
+MARK_COLUMNS = ("rating", "flag", "color_label", "marked_at")
 
 IN_LIMIT = 10_000  # ids in one IN (...): well under SQLite's limit on bound variables
 
@@ -68,6 +72,10 @@ class PhotoRecord:
     thumbnail_status: str
     preview_status: str
     date_taken: str | None
+    rating: int = 0
+    flag: str = "none"  # pick | reject | none
+    label: str = "none"  # red | yellow | green | blue | purple | none
+    tags: tuple[str, ...] = ()  # sorted; nested as "Places|Paris"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -83,7 +91,7 @@ class PhotoRecord:
         return self.pending_jpg or self.pending_raw
 
     @staticmethod
-    def of(row: Photo) -> PhotoRecord:
+    def of(row: Photo, tags: Iterable[str] = ()) -> PhotoRecord:
         return PhotoRecord(
             row.id,
             row.project_id,
@@ -97,6 +105,10 @@ class PhotoRecord:
             row.thumbnail_status,
             row.preview_status,
             row.date_taken,
+            row.rating,
+            row.flag,
+            row.color_label,
+            tuple(sorted(tags)),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -113,6 +125,10 @@ class PhotoRecord:
             "thumbnail_status": self.thumbnail_status,
             "preview_status": self.preview_status,
             "date_taken": self.date_taken,
+            "rating": self.rating,
+            "flag": self.flag,
+            "label": self.label,
+            "tags": list(self.tags),
         }
 
 
@@ -174,7 +190,15 @@ def apply_files(row: Photo, files: PhotoFiles, now: float) -> bool:
     return True
 
 
-SNAPSHOT_COLUMNS = ("id", "created_at", "keep_jpg", "keep_raw", *METADATA_COLUMNS, "metadata_json")
+SNAPSHOT_COLUMNS = (
+    "id",
+    "created_at",
+    "keep_jpg",
+    "keep_raw",
+    *METADATA_COLUMNS,
+    "metadata_json",
+    *MARK_COLUMNS,
+)
 
 
 def snapshot_of(row: Photo) -> dict[str, Any]:
@@ -240,8 +264,14 @@ def photos_of(session: Session, project_id: str, pending_only: bool = False) -> 
     query = select(Photo).where(Photo.project_id == project_id)
     if pending_only:
         query = query.where(pending_clause())
-    rows = sorted(session.scalars(query), key=lambda r: natural_key(r.base))  # SLOW_2, SLOW_10
-    return [PhotoRecord.of(r) for r in rows]
+    return records_of(session, session.scalars(query))
+
+
+def records_of(session: Session, rows: Iterable[Photo]) -> list[PhotoRecord]:
+    """Rows as records with their tags, in natural order of base name."""
+    ordered = sorted(rows, key=lambda r: natural_key(r.base))  # SLOW_2, SLOW_10
+    tags = tags_of(session, [r.id for r in ordered])
+    return [PhotoRecord.of(r, tags.get(r.id, ())) for r in ordered]
 
 
 class DecisionError(ValueError):

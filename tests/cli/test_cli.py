@@ -12,7 +12,7 @@ PROJECT_KEYS = {"id", "name", "folder", "path"}
 LISTED_KEYS = PROJECT_KEYS | {"photo_count", "pending_count"}
 PHOTO_KEYS = {"id", "base", "files", "jpg_available", "raw_available", "other_available",
               "keep_jpg", "keep_raw", "pending", "thumbnail_status", "preview_status",
-              "date_taken"}  # fmt: skip
+              "date_taken", "rating", "flag", "label", "tags"}  # fmt: skip
 
 
 @pytest.fixture
@@ -32,6 +32,8 @@ def test_cull_a_project_end_to_end(cli: Cli) -> None:
         (folder / name).write_bytes(name.encode())
 
     scanned = cli.ok("scan", created["id"])
+    bad_sidecar = scanned.pop("sidecars_failed")
+    assert [m.split(":")[0] for m in bad_sidecar] == ["B.NEF.xmp"], "junk sidecar: reported"
     assert scanned == {"added": ["A", "B", "C"], "updated": [], "removed": [],
                        "unknown": ["notes.txt"]}  # fmt: skip
 
@@ -42,7 +44,7 @@ def test_cull_a_project_end_to_end(cli: Cli) -> None:
         "id": 0, "base": "B", "files": ["B.NEF", "B.NEF.xmp", "B.jpg"], "jpg_available": True,
         "raw_available": True, "other_available": False, "keep_jpg": True, "keep_raw": True,
         "pending": False, "thumbnail_status": "pending", "preview_status": "pending",
-        "date_taken": None,
+        "date_taken": None, "rating": 0, "flag": "none", "label": "none", "tags": [],
     }  # fmt: skip
 
     assert cli.ok("keep", "Wedding: Smith", "A", "--jpg-only") == {"updated": ["A"]}

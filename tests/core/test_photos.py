@@ -288,5 +288,5 @@ def test_photo_json_shape(library: Library, project: ProjectInfo) -> None:
         "id": row.id, "base": "A", "files": ["A.ARW", "A.JPG"], "jpg_available": True,
         "raw_available": True, "other_available": False, "keep_jpg": True, "keep_raw": True,
         "pending": False, "thumbnail_status": "pending", "preview_status": "pending",
-        "date_taken": None,
+        "date_taken": None, "rating": 0, "flag": "none", "label": "none", "tags": [],
     }  # fmt: skip

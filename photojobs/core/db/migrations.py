@@ -139,7 +139,22 @@ CREATE TABLE skipped_folders (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+
+# v5, marks: the photographer's rating, flag and colour label (tags use tags / photo_tags), and
+# what the XMP sidecar sync needs to apply "the newer one wins": when a mark last changed
+# here, when its sidecar was last written or read, and the sidecar's mtime at that moment.
+V5 = """
+ALTER TABLE photos ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE photos ADD COLUMN flag TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE photos ADD COLUMN color_label TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE photos ADD COLUMN marked_at REAL;
+ALTER TABLE photos ADD COLUMN sidecar_synced_at REAL;
+ALTER TABLE photos ADD COLUMN sidecar_mtime_ns INTEGER;
+CREATE INDEX photos_project_rating ON photos (project_id, rating);
+CREATE INDEX photo_tags_tag ON photo_tags (tag_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -23,7 +23,11 @@ class Project(Base):
 
 class Photo(Base):
     __tablename__ = "photos"
-    __table_args__ = (UniqueConstraint("project_id", "base"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "base"),
+        Index("photos_project_date", "project_id", "date_taken"),
+        Index("photos_project_rating", "project_id", "rating"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     base: Mapped[str]
@@ -52,6 +56,12 @@ class Photo(Base):
     preview_status: Mapped[str] = mapped_column(default="pending")
     preview_error: Mapped[str | None]
     source_fingerprint: Mapped[str | None]
+    rating: Mapped[int] = mapped_column(default=0)
+    flag: Mapped[str] = mapped_column(default="none")
+    color_label: Mapped[str] = mapped_column(default="none")
+    marked_at: Mapped[float | None]  # a mark last changed here (None: never)
+    sidecar_synced_at: Mapped[float | None]  # the XMP sidecar last written or read
+    sidecar_mtime_ns: Mapped[int | None]  # the sidecar's mtime at that moment
 
 
 class Tag(Base):
@@ -62,6 +72,7 @@ class Tag(Base):
 
 class PhotoTag(Base):
     __tablename__ = "photo_tags"
+    __table_args__ = (Index("photo_tags_tag", "tag_id"),)
     photo_id: Mapped[int] = mapped_column(
         ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
     )

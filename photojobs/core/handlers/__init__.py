@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from photojobs.core.handlers import derivatives, diagnostic, imports, maintenance, removal, restore
+from photojobs.core.handlers import (
+    derivatives,
+    diagnostic,
+    imports,
+    maintenance,
+    removal,
+    restore,
+    sidecars,
+)
 from photojobs.core.jobs.registry import HandlerRegistry
 
 
@@ -19,4 +27,5 @@ def default_registry() -> HandlerRegistry:
     registry.register("manifest_cleaning", maintenance.manifest_cleaning)
     registry.register("trash_maintenance", maintenance.trash_maintenance)
     registry.register("library_trash_maintenance", maintenance.library_trash_maintenance)
+    registry.register("sidecar_sync", sidecars.sidecar_sync)
     return registry

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from photojobs.core.db.models import Photo
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo, read_facts
 from photojobs.core.handlers.project_files import project_dir as _project_dir
+from photojobs.core.handlers.sidecars import report
 from photojobs.core.importing import ImportCopyError, copy_checked, free_name
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.photos import list_folder, scan_project
 from photojobs.core.trash import move_to_trash
+from photojobs.core.xmp.sync import read_sidecars
 
 
 def import_files(ctx: JobContext, job: JobRecord) -> None:
@@ -48,6 +50,8 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
             if (m := new_facts.get(row.base)) is not None:
                 apply_facts(row, m)
         ids = list(s.scalars(select(Photo.id).where(Photo.project_id == job.project_id)))
+    # Ratings, labels and keywords an editor already wrote appear with the photos.
+    report(ctx, read_sidecars(ctx.db, job.project_id or "", project_dir))
     # Photos the scan met for the first time (dropped in by hand) get derivatives too.
     wanted = {Path(p).name.rpartition(".")[0] for p in verdicts}
     wanted |= set(found.added) | set(found.updated)

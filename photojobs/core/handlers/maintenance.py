@@ -16,6 +16,7 @@ from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
+from photojobs.core.handlers.sidecars import report
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
@@ -23,6 +24,8 @@ from photojobs.core.manifest import Manifest, ManifestError, read_manifest, writ
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
+from photojobs.core.xmp.queue import request_sidecar_sync
+from photojobs.core.xmp.sync import pending_writes, read_sidecars
 
 CHUNK = 200  # photos per write transaction, so a large project never holds the lock long
 # Jobs that make derivatives, or whose task will: while one is active, pending is expected.
@@ -107,6 +110,7 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
         ctx.progress(min(start + CHUNK, len(new)), len(new))
     for name in listing.unknown:
         ctx.item(name, "skipped", f"{name}: not a photo file; left where it is")
+    _sync_sidecars(ctx, project_id, folder)
     unsettled = _unsettled(ctx, project_id, {b for _, b in added})
     if added or unsettled:
         ctx.enqueue_followup(
@@ -120,6 +124,14 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
         )
     if added:
         ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in added)))
+
+
+def _sync_sidecars(ctx: JobContext, project_id: str, folder: Path) -> None:
+    """Marks an editor wrote to sidecars come in; marks whose write a crash lost go out."""
+    report(ctx, read_sidecars(ctx.db, project_id, folder))
+    with ctx.db.write() as s:
+        if pending_writes(s, project_id):
+            request_sidecar_sync(s, project_id)
 
 
 def _unsettled(ctx: JobContext, project_id: str, added: set[str]) -> list[str]:

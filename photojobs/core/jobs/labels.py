@@ -10,6 +10,7 @@ JOB_LABELS: dict[str, str] = {
     "restore_files": "Restoring files",
     "trash_maintenance": "Emptying old trash",
     "library_trash_maintenance": "Emptying deleted projects",
+    "sidecar_sync": "Writing XMP sidecars",
     "diagnostic_wait": "Diagnostic wait",
     "diagnostic_noop": "Diagnostic no-op",
 }
@@ -22,6 +23,7 @@ TASK_LABELS: dict[str, str] = {
     "maintenance": "Maintenance",
     "library_maintenance": "Library maintenance",
     "empty_library_trash": "Delete projects permanently",
+    "sidecar_sync": "Writing XMP sidecars",
 }
 
 

@@ -97,6 +97,14 @@ TASKS: dict[str, TaskDefinition] = {
             True,
             ((Step("library_trash_maintenance", 60, USER, scope=None),),),
         ),
+        # Marks reach their XMP sidecars in the background: hidden from the Processes dock
+        # (maintenance source), never announced, one queued per project (core/xmp/queue.py).
+        TaskDefinition(
+            "sidecar_sync",
+            False,
+            ((Step("sidecar_sync", 30, MAINTENANCE),),),
+            one_per_project=True,
+        ),
         TaskDefinition("diagnostic", False, ((Step("diagnostic_wait", 50, USER),),)),
     )
 }
