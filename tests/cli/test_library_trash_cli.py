@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_kit import Cli
-from photojobs.core.faults import CRASH_ENV
+from photojobs.core.crash_points import CRASH_ENV
 
 
 @pytest.fixture

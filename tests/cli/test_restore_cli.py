@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from cli_kit import Cli
-from photojobs.core.faults import CRASH_ENV
+from photojobs.core.crash_points import CRASH_ENV
 
 from photojobs.core.config import load_config
 from photojobs.core.library import Library
