@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_kit import Cli
+
 from photojobs.core.crash_points import CRASH_ENV
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from cli_kit import Cli
-from photojobs.core.crash_points import CRASH_ENV
 
 from photojobs.core.config import load_config
+from photojobs.core.crash_points import CRASH_ENV
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
 
