@@ -23,7 +23,9 @@ def crash_point(name: str) -> None:
     wanted = os.environ.get(CRASH_ENV)
     if not wanted:
         return
-    target, _, nth = wanted.partition(":")
+    target, sep, nth = wanted.rpartition(":")
+    if not sep or not nth.isdigit():  # names may hold colons: "restore:linked"
+        target, nth = wanted, ""
     if target != name:
         return
     with _lock:

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from photojobs.cli.main import main
 from photojobs.core.config import Config
+from photojobs.core.db.models import Photo
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
@@ -98,14 +100,20 @@ def test_an_import_reads_completed_only_at_its_end_and_its_total_never_jumps(
 
 @pytest.fixture
 def culled(library: Library) -> ProjectInfo:
-    """Six RAW+JPG pairs: two kept RAW only (their thumbnails are made again from the RAW),
-    two JPG only, two kept whole."""
+    """Six RAW+JPG pairs with their derivatives recorded as made (so maintenance finds none
+    left pending): two kept RAW only (their thumbnails are made again from the RAW), two
+    JPG only, two kept whole."""
     project = library.create_project("Culled")
     for i in range(6):
         shutil.copyfile(DATA / f"IMG_000{i + 1}.JPG", project.path / f"P{i}.JPG")
         shutil.copyfile(DATA / "RAWFULL_0002.DNG", project.path / f"P{i}.DNG")
     with library.db.write() as s:
         scan_project(s, project.id, project.path)
+        s.execute(
+            update(Photo)
+            .where(Photo.project_id == project.id)
+            .values(thumbnail_status="generated", preview_status="generated")
+        )
         assert set_keep(s, project.id, ["P0", "P1"], KeepDecision.RAW_ONLY) == []
         assert set_keep(s, project.id, ["P2", "P3"], KeepDecision.JPG_ONLY) == []
     return library.find_project(project.id)
