@@ -19,6 +19,7 @@ from photojobs.core.db.models import Job
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import Event
 from photojobs.core.jobs.heartbeat import Heartbeat
+from photojobs.core.jobs.liveness import WorkerLock
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.registry import HandlerRegistry
@@ -60,6 +61,7 @@ class WorkerLoop(QObject):
         self.store = JobStore(library.db, library.config)
         self.signals = JobSignals(self)
         self.worker_id = worker_id or new_worker_id()
+        self.lock = WorkerLock(self.store.workers_dir, self.worker_id)
         cfg = library.config
         total = int(cfg.get("pipeline.max_parallel_jobs"))
         reserved = min(int(cfg.get("pipeline.priority_lane_slots")), total)
@@ -85,6 +87,7 @@ class WorkerLoop(QObject):
     def start(self) -> None:
         """Recover what a previous run left running, then start taking work."""
         self._stopping.clear()
+        self.lock.acquire()  # before the first claim: other processes see this one alive
         self.heartbeat.recover()
         self.heartbeat.start()
         self._started = True
@@ -100,6 +103,8 @@ class WorkerLoop(QObject):
         done = self.pool.waitForDone(timeout_ms)
         self.heartbeat.stop()
         self._started = False
+        if done:  # a job still running keeps the lock until this process ends
+            self.lock.release()
         return bool(done)
 
     @property
