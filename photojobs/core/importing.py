@@ -6,14 +6,17 @@ place without ever replacing an existing file. Sources are only read, never move
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photojobs.core.crash_points import crash_point
 from photojobs.core.formats import FileClass, classify, split_name
 
 NEW, COMPLETION, DUPLICATE, OTHER_PROJECT, REJECTED = (
@@ -178,16 +181,23 @@ class ImportCopyError(OSError):
     pass
 
 
-def copy_checked(source: Path, folder: Path, name: str) -> Path:
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.importing-[0-9a-f]{8}$")
+
+
+def copy_checked(
+    source: Path, folder: Path, name: str, make_room: Callable[[], None] | None = None
+) -> Path:
     """Copy to a hidden temporary name, compare hashes, then link into place.
 
-    Never replaces an existing file: a name taken meanwhile is an ImportCopyError.
+    Never replaces an existing file: a name taken meanwhile is an ImportCopyError. To
+    overwrite, `make_room` moves the old file away (to the trash) only once the new copy
+    is complete and verified, so a failed copy never costs the photo already there.
     """
     target = folder / name
     tmp = folder / f".{name}.importing-{secrets.token_hex(4)}"
     digest = hashlib.blake2b()
     try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
+        with open(source, "rb") as src, open(tmp, "xb") as dst:
             while chunk := src.read(1 << 20):
                 digest.update(chunk)
                 dst.write(chunk)
@@ -195,11 +205,30 @@ def copy_checked(source: Path, folder: Path, name: str) -> Path:
             os.fsync(dst.fileno())
         if _hash(tmp) != digest.hexdigest():
             raise ImportCopyError(f"{name}: the copy does not match the original")
+        if make_room is not None:
+            make_room()
         _place(tmp, target)
+        crash_point("import.after_link")
     finally:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+def remove_leftovers(folder: Path) -> list[str]:
+    """Delete the hidden temporary copies (`.NAME.importing-XXXX`) an import killed midway
+    left behind; returns the names they stood for. Each is our own copy of a file that is
+    still at its source (or a second name of a file already in place), never an original;
+    call it only while no import runs in the folder (imports are one per project)."""
+    removed = []
+    for entry in os.scandir(folder):
+        match = _LEFTOVER.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            removed.append(match["name"])
+    return sorted(removed)
 
 
 def _place(tmp: Path, target: Path) -> None:

@@ -15,6 +15,7 @@ from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
+from photojobs.core.importing import remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
@@ -86,6 +87,8 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     photos whose derivatives a crash or a cancel left pending."""
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
+    for name in remove_leftovers(folder):  # no import runs: this job has the project
+        ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
     listing = list_folder(folder)
     with ctx.db.read() as s:
         known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
