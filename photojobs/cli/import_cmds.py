@@ -70,13 +70,25 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         )
         data, lines = {"task_id": task_id}, []
     if args.wait:
-        from photojobs.cli.jobs_cmds import failed_items, run_until_task_ends
+        from photojobs.cli.jobs_cmds import (
+            failed_items,
+            failed_job_lines,
+            failed_jobs,
+            run_until_task_ends,
+        )
 
         status = run_until_task_ends(lib, task_id)
         not_copied = failed_items(lib, task_id, ("import_files",))
         not_shown = failed_items(lib, task_id, ("upload_postprocess", "generate_derivatives"))
-        data |= {"status": status, "failed": not_copied, "derivatives_failed": not_shown}
+        jobs = failed_jobs(lib, task_id)
+        data |= {
+            "status": status,
+            "failed": not_copied,
+            "derivatives_failed": not_shown,
+            "failed_jobs": jobs,
+        }
         lines.append(f"task {task_id}: {status}")
+        lines += failed_job_lines(jobs)
         lines += [f"not imported: {f['message']}" for f in not_copied]
         lines += [f"no thumbnail: {f['message']}" for f in not_shown]
         emit(args, data, lines)

@@ -17,6 +17,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.photos import list_folder, scan_project
+from photojobs.core.storage_errors import DiskFullError, is_disk_full
 from photojobs.core.trash import move_to_trash
 
 
@@ -40,6 +41,8 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
                 facts[copied_as] = read_facts(project_dir / copied_as)
             ctx.item(source, "skipped" if skipped else "done", skipped)
         except (OSError, ImportCopyError) as e:
+            if is_disk_full(e):  # every file after it would fail too: the job stops here
+                raise DiskFullError(f"{src.name} and later files not copied yet") from e
             ctx.item(source, "failed", f"{src.name}: {getattr(e, 'strerror', None) or e}")
         done += 1
         ctx.progress(done, total)

@@ -72,8 +72,9 @@ class WorkerLock:
         with _held_lock:
             _held.add(self.worker_id)
 
-    def release(self) -> None:
-        """Stopped cleanly: the file goes (its jobs were released or finished)."""
+    def release(self, remove_file: bool = True) -> None:
+        """Stopped: the file goes when its jobs were released or finished; kept, and free,
+        it tells the next process at once that this worker's running jobs are orphans."""
         if self._fd is None:
             return
         with _held_lock:
@@ -82,7 +83,7 @@ class WorkerLock:
         _unlock(fd)
         os.close(fd)
         path = lock_path(self.folder, self.worker_id)
-        if path is not None:
+        if path is not None and remove_file:
             with contextlib.suppress(OSError):
                 path.unlink()
 
