@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from photojobs.core.crash_points import crash_point
-from photojobs.core.formats import FileClass, classify, split_name
+from photojobs.core.formats import FileClass, classify, hidden_temp_name, split_name
 
 NEW, COMPLETION, DUPLICATE, OTHER_PROJECT, REJECTED = (
     "new",
@@ -194,7 +194,7 @@ def copy_checked(
     is complete and verified, so a failed copy never costs the photo already there.
     """
     target = folder / name
-    tmp = folder / f".{name}.importing-{secrets.token_hex(4)}"
+    tmp = folder / hidden_temp_name(name, f".importing-{secrets.token_hex(4)}")
     digest = hashlib.blake2b()
     try:
         with open(source, "rb") as src, open(tmp, "xb") as dst:
