@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -91,6 +92,8 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Candidate]]
                 files += [Path(root) / n for n in sorted(names) if not n.startswith(".")]
         elif path.is_file():
             files.append(path)
+        elif os.path.lexists(path):
+            files.append(path)  # a pipe, a device...: check_file says what it is
         else:
             missing.append(_rejected(path, "no such file or folder"))
     return files, missing
@@ -102,11 +105,19 @@ def _rejected(path: Path, reason: str, size: int = 0) -> Candidate:
 
 
 def check_file(path: Path, accepted: set[str]) -> tuple[FileClass | None, str | None, int]:
-    """(class, reason it is refused or None, size)."""
+    """(class, reason it is refused or None, size). Only regular files are opened: a pipe
+    or a device would block or never end."""
     try:
-        path.name.encode("utf-8")
+        str(path).encode("utf-8")
     except UnicodeEncodeError:
-        return None, "the file name is not valid text (rename it, then import it)", 0
+        what = "folder" if _valid_text(path.name) else "file"
+        return None, f"the {what} name is not valid text (rename it, then import it)", 0
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return None, f"cannot read the file ({e.strerror})", 0
+    if not stat.S_ISREG(mode):
+        return None, f"not a regular file ({_kind(mode)})", 0
     ext = split_name(path.name)[1].lower()
     cls = classify(path.name)
     if cls is None or ext not in accepted:
@@ -123,6 +134,24 @@ def check_file(path: Path, accepted: set[str]) -> tuple[FileClass | None, str | 
     if cls is not FileClass.SIDECAR and not loose_raw and not head.startswith(_MAGIC[cls]):
         return None, f"not really a {cls.value.upper()} image (its content does not match)", size
     return cls, None, size
+
+
+def _valid_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file"
 
 
 def analyse_import(

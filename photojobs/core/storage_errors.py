@@ -91,3 +91,15 @@ def damaged_message(db_path: object | None = None) -> str:
         "and trash records kept where still readable), or copy back a backup from "
         ".photojobs/backups/"
     )
+
+
+def describe(exc: BaseException, db_path: object | None = None) -> str | None:
+    """One sentence for a storage failure (full, damaged, busy), or None for anything else."""
+    problem = storage_problem(exc)
+    if problem == DISK_FULL:
+        return DISK_FULL_MESSAGE
+    if problem == DAMAGED:
+        return damaged_message(db_path)
+    if problem == BUSY:
+        return BUSY_MESSAGE
+    return None

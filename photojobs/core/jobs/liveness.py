@@ -117,6 +117,24 @@ def worker_state(folder: Path, worker_id: str | None) -> str:
     return DEAD
 
 
+def live_workers(folder: Path) -> int:
+    """How many worker processes (of any id) hold their lock in `folder` right now."""
+    alive = 0
+    for path in folder.glob("*.lock") if folder.is_dir() else ():
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if _try_lock(fd):
+                _unlock(fd)
+            else:
+                alive += 1
+        finally:
+            os.close(fd)
+    return alive
+
+
 if sys.platform == "win32":
     import msvcrt
 
