@@ -38,6 +38,14 @@ class _ForPeople(logging.Filter):
         return record.levelno >= (logging.INFO if self.verbose else logging.WARNING)
 
 
+class _QuietFile(logging.FileHandler):
+    """A log that cannot be written (the disk is full) is given up, never reported on the
+    terminal line by line: the command's own last line says what went wrong."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        del record
+
+
 class _OneLine(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage().replace("\n", " ")
@@ -54,34 +62,45 @@ def log_folder(library: str | None) -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
-def setup(library: str | None, verbose: bool, own_stderr: bool) -> Path | None:
-    """Configure logging; returns the log file (None when it cannot be written). With
-    `own_stderr` (a real run, not a test calling `main`), descriptor 2 goes to the log
-    and `sys.stderr` keeps the terminal."""
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    logging.captureWarnings(True)
-    path: Path | None = log_folder(library) / LOG_NAME
-    try:
-        assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        path = None
-    else:
-        file_handler.setFormatter(
-            logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-        )
-        root.addHandler(file_handler)
-        if own_stderr:
-            _native_stderr_to(path)
-    people = logging.StreamHandler(sys.stderr)
-    people.addFilter(_ForPeople(verbose))
-    people.setFormatter(_OneLine())
-    root.addHandler(people)
-    return path
+class CliLogging:
+    """Set up for one run of `main`; `close()` puts logging back as it was, for callers
+    (tests) that run several commands in one process."""
+
+    def __init__(self, library: str | None, verbose: bool, own_stderr: bool):
+        """With `own_stderr` (a real run, not a test calling `main`), descriptor 2 goes to
+        the log file and `sys.stderr` keeps the terminal."""
+        self.root = logging.getLogger()
+        self.level = self.root.level
+        self.root.setLevel(logging.INFO)
+        logging.captureWarnings(True)
+        self.handlers: list[logging.Handler] = []
+        self.path: Path | None = log_folder(library) / LOG_NAME
+        try:
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            to_file = _QuietFile(self.path, encoding="utf-8")
+        except OSError:
+            self.path = None
+        else:
+            to_file.setFormatter(
+                logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+            )
+            self.handlers.append(to_file)
+            if own_stderr:
+                _native_stderr_to(self.path)
+        people = logging.StreamHandler(sys.stderr)
+        people.addFilter(_ForPeople(verbose))
+        people.setFormatter(_OneLine())
+        self.handlers.append(people)
+        for handler in self.handlers:
+            self.root.addHandler(handler)
+
+    def close(self) -> None:
+        for handler in self.handlers:
+            self.root.removeHandler(handler)
+            handler.close()
+        self.root.setLevel(self.level)
+        logging.captureWarnings(False)
 
 
 def _native_stderr_to(path: Path) -> None:

@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    log_path = logs.setup(args.library, args.verbose, own_stderr=argv is None)
+    logging_ = logs.CliLogging(args.library, args.verbose, own_stderr=argv is None)
+    log_path = logging_.path
     lib: Library | None = None
     try:
         check_args(args)
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if lib is not None:
             lib.close()
+        logging_.close()
 
 
 def emit_error(message: str) -> None:
