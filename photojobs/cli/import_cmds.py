@@ -25,7 +25,7 @@ COMMANDS = ("import", "process", "show")
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     imp = sub.add_parser("import", parents=[common], help="copy photos into a project")
     imp.add_argument("project")
-    imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    imp.add_argument("paths", nargs="+", metavar="PATH")  # checked as text, then Path
     imp.add_argument("--on-duplicate", choices=("skip", "overwrite", "rename"))
     imp.add_argument("--wait", action="store_true", help="run the jobs until the task ends")
     proc = sub.add_parser("process", parents=[common], help="make thumbnails and previews")
@@ -46,7 +46,7 @@ def run(lib: Library, args: argparse.Namespace) -> int:
     if args.command == "import":
         policy = args.on_duplicate or lib.config.get("importing.on_duplicate")
         # Absolute, so that a worker started from another folder finds the same files.
-        analysis = analyse_for_project(lib, project, [p.absolute() for p in args.paths])
+        analysis = analyse_for_project(lib, project, [Path(p).absolute() for p in args.paths])
         to_copy = analysis.to_copy(policy)
         data: dict[str, Any] = analysis.as_json() | {"on_duplicate": policy, "task_id": None}
         lines = [f"{k}: {v}" for k, v in analysis.counts().items()]
@@ -70,15 +70,29 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         )
         data, lines = {"task_id": task_id}, []
     if args.wait:
-        from photojobs.cli.jobs_cmds import failed_items, run_until_task_ends, task_line
+        from photojobs.cli.jobs_cmds import (
+            failed_items,
+            failed_job_lines,
+            failed_jobs,
+            run_until_task_ends,
+            task_line,
+        )
 
         status = run_until_task_ends(lib, task_id)
         not_copied = failed_items(lib, task_id, ("import_files",))
         not_shown = failed_items(lib, task_id, ("upload_postprocess", "generate_derivatives"))
-        data |= {"status": status, "failed": not_copied, "derivatives_failed": not_shown}
+        jobs = failed_jobs(lib, task_id)
+        data |= {
+            "status": status,
+            "failed": not_copied,
+            "derivatives_failed": not_shown,
+            "failed_jobs": jobs,
+        }
         lines.append(task_line(lib, task_id, status))
+        lines += failed_job_lines(jobs)
         lines += [f"not imported: {f['message']}" for f in not_copied]
-        lines += [f"no thumbnail: {f['message']}" for f in not_shown]
+        # One line per photo: its thumbnail and preview failed for the same reason.
+        lines += [f"no thumbnail: {m}" for m in dict.fromkeys(f["message"] for f in not_shown)]
         emit(args, data, lines)
         return 0 if status == JobStatus.COMPLETED.value and not not_copied else 1
     emit(args, data, [*lines, f"task {task_id} queued (photojobs-cli run --until-idle)"])

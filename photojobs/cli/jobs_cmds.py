@@ -153,6 +153,8 @@ def run_worker(
 
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     loop = WorkerLoop(lib, default_registry())
+    stalled: list[str] = []
+    loop.stalled.connect(lambda message: (stalled.append(message), app.quit()))
     if on_task is not None:
         loop.signals.task_changed.connect(on_task)
     if until_idle:
@@ -168,6 +170,10 @@ def run_worker(
     loop.start()
     app.exec()
     loop.stop()
+    if stalled:
+        raise CliError(
+            f"jobs stopped: {stalled[0]}; then `photojobs-cli run --until-idle` resumes them"
+        )
     return 0
 
 
@@ -191,3 +197,20 @@ def task_line(lib: Library, task_id: str, status: str) -> str:
     task = queries.get_task(lib.db, task_id)
     error = task.error if task else None
     return f"task {task_id}: {status}" + (f" ({error})" if error else "")
+
+
+def failed_jobs(lib: Library, task_id: str) -> list[dict[str, Any]]:
+    """Jobs of a task that failed for good, with why and how to run them again."""
+    task = queries.get_task(lib.db, task_id)
+    return [
+        {"job": j.id, "type": j.type, "error": j.error}
+        for j in (task.jobs if task else ())
+        if j.status.value == "failed"
+    ]
+
+
+def failed_job_lines(failed: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"failed: {job_label(f['type'])}: {f['error']} (photojobs-cli retry {f['job']})"
+        for f in failed
+    ]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from photojobs.cli.output import CliError, emit, iso
 from photojobs.core import library_trash, photos
+from photojobs.core.config import Config
+from photojobs.core.db import Database
 from photojobs.core.library import Library
 from photojobs.core.marks import MarkError, parse_flag, parse_label, parse_rating, parse_tag
 from photojobs.core.marks.filters import PhotoFilter, find_photos
+from photojobs.core.paths import DATA_DIR
 from photojobs.core.photos import KeepDecision
+from photojobs.core.rebuild import rebuild_database
+from photojobs.core.storage_errors import damaged_message
 from photojobs.core.xmp.sync import read_sidecars
 
 
@@ -19,6 +25,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         dest="action", required=True
     )
     lib.add_parser("init", parents=[common], help="create the library folder and database")
+    lib.add_parser("check", parents=[common], help="check the database for damage")
+    lib.add_parser(
+        "rebuild",
+        parents=[common],
+        help="rebuild a damaged database from the project folders (the damaged one is kept)",
+    )
 
     proj = sub.add_parser("project", help="create, list, rename, delete projects")
     acts = proj.add_subparsers(dest="action", required=True)
@@ -61,6 +73,39 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         which.add_argument(flag, dest="decision", action="store_const", const=decision)
 
     sub.add_parser("revert", parents=[common], help="keep everything again").add_argument("project")
+
+
+WITHOUT_OPENING = ("check", "rebuild")  # they must work when opening would fail
+
+
+def run_unopened(root: Path, config: Config, args: argparse.Namespace) -> int:
+    """`library check` and `library rebuild`, on a database that may not open."""
+    if args.action == "rebuild":
+        report = rebuild_database(root, config)
+        s = report.salvaged
+        emit(
+            args,
+            report.as_json(),
+            [
+                f"Rebuilt from the folders: {report.projects} project(s), {report.photos} photo(s)",
+                f"kept from the damaged copy: {s.get('photos', 0)} photo row(s) with their "
+                f"decisions, {s.get('trash_entries', 0)} trash record(s)",
+                f"the damaged database is kept at {report.kept_at}",
+            ],
+        )
+        return 0
+    path = root / DATA_DIR / "library.db"
+    if not path.is_file():
+        raise CliError(f"{root}: no library database here")
+    db = Database(path)
+    try:
+        damage = db.damage()
+    finally:
+        db.dispose()
+    if damage is not None:
+        raise CliError(f"{damaged_message(path)} (found: {damage})")
+    emit(args, {"path": str(path), "ok": True}, f"{path}: no damage found")
+    return 0
 
 
 def run(lib: Library, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import copy
 import json
 import logging
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,11 +40,37 @@ _MINIMUMS: dict[str, float] = {
     "maintenance.interval_minutes": 1,
     "maintenance.trash_retention_days": 0,
     "ui.processes_history": 1,
+    "pipeline.priority_threshold": -1_000_000,
+    "pipeline.backoff_base_seconds": 0,
+    "pipeline.backoff_max_seconds": 0,
+    "processing.max_image_pixels": 1,
+    "maintenance.first_run_delay_seconds": 0,
 }
+# Every number has a ceiling too: a value of any size must not reach a Qt timer (32 bits
+# of milliseconds), a thread pool or SQLite as an overflow.
 _MAXIMUMS: dict[str, float] = {
+    "ui.thumbnail_size": 4096,
+    "ui.processes_history": 100_000,
+    "pipeline.max_parallel_jobs": 256,
+    "pipeline.priority_lane_slots": 256,
+    "pipeline.priority_threshold": 1_000_000,
+    "pipeline.heartbeat_ms": 600_000,
+    "pipeline.stale_seconds": 86_400,
+    "pipeline.max_attempts_default": 1000,
+    "pipeline.poll_ms": 600_000,
+    "pipeline.backoff_base_seconds": 86_400,
+    "pipeline.backoff_max_seconds": 30 * 86_400,
+    "processing.thumbnail.max_dim": 16_384,
+    "processing.preview.max_dim": 65_535,
     "processing.thumbnail.quality": 100,
     "processing.preview.quality": 100,
+    "processing.workers": 1024,
+    "processing.max_image_pixels": 10_000_000_000,
+    "maintenance.interval_minutes": 525_600,
+    "maintenance.first_run_delay_seconds": 86_400,
+    "maintenance.trash_retention_days": 36_500,
 }
+MAX_CONFIG_BYTES = 1 << 20
 _CHOICES: dict[str, tuple[str, ...]] = {
     "importing.on_duplicate": ("skip", "overwrite", "rename"),
     "xmp.sidecar_naming": ("adobe", "darktable"),
@@ -119,15 +146,30 @@ def load_config(path: Path | str | None = None) -> Config:
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:
+    """Only a regular file of sensible size is read: a pipe or a device would never end."""
     try:
-        user = json.loads(path.read_text("utf-8"))
+        info = path.stat()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path}: not a regular file (a configuration is a JSON file)")
+    if info.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: too large to be a configuration file")
+    try:
+        user = json.loads(path.read_text("utf-8"), parse_constant=_no_constant)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno})") from e
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ConfigError(f"{path}: not valid JSON ({e})") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
     if not isinstance(user, dict):
         raise ConfigError(f"{path}: expected a JSON object at the top level")
     return user
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a setting can have")
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,17 @@ def split_name(name: str) -> tuple[str, str]:
     return base, ext
 
 
+NAME_MAX_BYTES = 255  # one name on Linux, macOS and Windows filesystems
+
+
+def hidden_temp_name(name: str, suffix: str) -> str:
+    """`.NAME<suffix>`, with NAME shortened (whole characters) so the result fits in one
+    file name: a photo whose own name is near the limit still gets a temporary one."""
+    room = NAME_MAX_BYTES - 1 - len(suffix.encode("utf-8"))
+    clipped = name.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f".{clipped}{suffix}"
+
+
 def classify(name: str) -> FileClass | None:
     """The class of one file name, or None for a file that is not part of a photo."""
     ext = split_name(name)[1].lower()

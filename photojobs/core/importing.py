@@ -6,15 +6,19 @@ place without ever replacing an existing file. Sources are only read, never move
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import secrets
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photojobs.core.formats import FileClass, classify, split_name
+from photojobs.core.crash_points import crash_point
+from photojobs.core.formats import FileClass, classify, hidden_temp_name, split_name
 
 NEW, COMPLETION, DUPLICATE, OTHER_PROJECT, REJECTED = (
     "new",
@@ -92,6 +96,8 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Candidate]]
                 files += [Path(root) / n for n in sorted(names) if not n.startswith(".")]
         elif path.is_file():
             files.append(path)
+        elif os.path.lexists(path):
+            files.append(path)  # a pipe, a device...: check_file says what it is
         else:
             missing.append(_rejected(path, "no such file or folder"))
     return files, missing
@@ -103,11 +109,19 @@ def _rejected(path: Path, reason: str, size: int = 0) -> Candidate:
 
 
 def check_file(path: Path, accepted: set[str]) -> tuple[FileClass | None, str | None, int]:
-    """(class, reason it is refused or None, size)."""
+    """(class, reason it is refused or None, size). Only regular files are opened: a pipe
+    or a device would block or never end."""
     try:
-        path.name.encode("utf-8")
+        str(path).encode("utf-8")
     except UnicodeEncodeError:
-        return None, "the file name is not valid text (rename it, then import it)", 0
+        what = "folder" if _valid_text(path.name) else "file"
+        return None, f"the {what} name is not valid text (rename it, then import it)", 0
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return None, f"cannot read the file ({e.strerror})", 0
+    if not stat.S_ISREG(mode):
+        return None, f"not a regular file ({_kind(mode)})", 0
     ext = split_name(path.name)[1].lower()
     cls = classify(path.name)
     if cls is None or ext not in accepted:
@@ -124,6 +138,24 @@ def check_file(path: Path, accepted: set[str]) -> tuple[FileClass | None, str | 
     if cls is not FileClass.SIDECAR and not loose_raw and not head.startswith(_MAGIC[cls]):
         return None, f"not really a {cls.value.upper()} image (its content does not match)", size
     return cls, None, size
+
+
+def _valid_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file"
 
 
 def analyse_import(
@@ -182,16 +214,23 @@ class ImportCopyError(OSError):
     pass
 
 
-def copy_checked(source: Path, folder: Path, name: str) -> Path:
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.importing-[0-9a-f]{8}$")
+
+
+def copy_checked(
+    source: Path, folder: Path, name: str, make_room: Callable[[], None] | None = None
+) -> Path:
     """Copy to a hidden temporary name, compare hashes, then link into place.
 
-    Never replaces an existing file: a name taken meanwhile is an ImportCopyError.
+    Never replaces an existing file: a name taken meanwhile is an ImportCopyError. To
+    overwrite, `make_room` moves the old file away (to the trash) only once the new copy
+    is complete and verified, so a failed copy never costs the photo already there.
     """
     target = folder / name
-    tmp = folder / f".{name}.importing-{secrets.token_hex(4)}"
+    tmp = folder / hidden_temp_name(name, f".importing-{secrets.token_hex(4)}")
     digest = hashlib.blake2b()
     try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
+        with open(source, "rb") as src, open(tmp, "xb") as dst:
             while chunk := src.read(1 << 20):
                 digest.update(chunk)
                 dst.write(chunk)
@@ -199,11 +238,30 @@ def copy_checked(source: Path, folder: Path, name: str) -> Path:
             os.fsync(dst.fileno())
         if _hash(tmp) != digest.hexdigest():
             raise ImportCopyError(f"{name}: the copy does not match the original")
+        if make_room is not None:
+            make_room()
         _place(tmp, target)
+        crash_point("import.after_link")
     finally:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+def remove_leftovers(folder: Path) -> list[str]:
+    """Delete the hidden temporary copies (`.NAME.importing-XXXX`) an import killed midway
+    left behind; returns the names they stood for. Each is our own copy of a file that is
+    still at its source (or a second name of a file already in place), never an original;
+    call it only while no import runs in the folder (imports are one per project)."""
+    removed = []
+    for entry in os.scandir(folder):
+        match = _LEFTOVER.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            removed.append(match["name"])
+    return sorted(removed)
 
 
 def _place(tmp: Path, target: Path) -> None:

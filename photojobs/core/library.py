@@ -19,7 +19,13 @@ from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job, Photo, Project, SkippedFolder
 from photojobs.core.jobs.labels import job_label
-from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
+from photojobs.core.manifest import (
+    Manifest,
+    ManifestError,
+    project_name_problem,
+    read_manifest,
+    write_manifest,
+)
 from photojobs.core.paths import (
     DATA_DIR,
     TRASH_DIR,
@@ -161,8 +167,8 @@ class Library:
     # -- create, rename, delete -----------------------------------------------------------
 
     def create_project(self, name: str) -> ProjectInfo:
-        if not name.strip():
-            raise LibraryError("a project needs a name")
+        if (problem := project_name_problem(name)) is not None:
+            raise LibraryError(problem)
         folder = unique_folder_name(self.root, safe_folder_name(name), self._known_folders())
         path = self.root / folder
         manifest = Manifest.new(name.strip())
@@ -177,8 +183,8 @@ class Library:
     def rename_project(self, ref: str, new_name: str) -> ProjectInfo:
         """Display name and folder change together; the folder moves first (see adopt)."""
         project = self.find_project(ref)
-        if not new_name.strip():
-            raise LibraryError("a project needs a name")
+        if (problem := project_name_problem(new_name)) is not None:
+            raise LibraryError(problem)
         self._refuse_while_busy(project, "renamed")
         wanted = safe_folder_name(new_name)
         folder = project.folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,8 +31,31 @@ class Manifest:
 
     @staticmethod
     def new(name: str) -> Manifest:
+        """A new project's manifest; a name from a folder is shortened to what reads back."""
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
-        return Manifest(name=name, id=str(uuid.uuid4()), created_at=now)
+        return Manifest(name=clip_project_name(name), id=str(uuid.uuid4()), created_at=now)
+
+
+def project_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a project's display name, or None. Checked where a name comes
+    in (create, rename), so no manifest is ever written that `read_manifest` refuses."""
+    stripped = name.strip()
+    if not stripped:
+        return "a project needs a name"
+    if len(stripped) > MAX_NAME_CHARS:
+        return (
+            f"a project name can have at most {MAX_NAME_CHARS} characters "
+            f"(this one has {len(stripped)})"
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in stripped):
+        return "a project name cannot hold control characters or text that is not valid"
+    return None
+
+
+def clip_project_name(name: str) -> str:
+    """A name that reads back: control characters dropped, at most MAX_NAME_CHARS."""
+    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))
+    return kept.strip()[:MAX_NAME_CHARS].strip() or "Untitled project"
 
 
 def manifest_path(project_dir: Path) -> Path:
@@ -78,8 +102,11 @@ def read_manifest(project_dir: Path) -> Manifest:
 
 
 def write_manifest(project_dir: Path, manifest: Manifest) -> None:
-    """Written to a temporary name and renamed, so a crash never leaves half a manifest."""
+    """Written to a temporary name and renamed, so a crash never leaves half a manifest.
+    A name `read_manifest` would refuse is refused here, not written to be read as broken."""
     path = manifest_path(project_dir)
+    if len(manifest.name.strip()) > MAX_NAME_CHARS or not manifest.name.strip():
+        raise ManifestError(f"{path}: not written: {project_name_problem(manifest.name)}")
     tmp = path.with_name(path.name + ".tmp")
     text = yaml.safe_dump(
         {

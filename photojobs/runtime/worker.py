@@ -19,12 +19,14 @@ from photojobs.core.db.models import Job
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import Event
 from photojobs.core.jobs.heartbeat import Heartbeat
+from photojobs.core.jobs.liveness import WorkerLock
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.jobs.runner import announce_jobs, run_job
 from photojobs.core.jobs.store import JobStore, new_worker_id
 from photojobs.core.library import Library
+from photojobs.core.storage_errors import stall_message
 from photojobs.runtime.signals import JobSignals
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,12 @@ class _Slot(QRunnable):
 class WorkerLoop(QObject):
     idle = Signal()
     paused_changed = Signal(bool)
+    # The queue itself cannot be written (a full disk, a damaged or locked database): the
+    # loop pauses and says why, instead of a slot dying unseen while the job reads running.
+    stalled = Signal(str)
     _slot_finished = Signal(str)
     _job_finished = Signal()
+    _slot_failed = Signal(str)
 
     def __init__(
         self,
@@ -60,6 +66,7 @@ class WorkerLoop(QObject):
         self.store = JobStore(library.db, library.config)
         self.signals = JobSignals(self)
         self.worker_id = worker_id or new_worker_id()
+        self.lock = WorkerLock(self.store.workers_dir, self.worker_id)
         cfg = library.config
         total = int(cfg.get("pipeline.max_parallel_jobs"))
         reserved = min(int(cfg.get("pipeline.priority_lane_slots")), total)
@@ -77,6 +84,8 @@ class WorkerLoop(QObject):
         self._poll.setInterval(int(cfg.get("pipeline.poll_ms")))
         self._poll.timeout.connect(self.poke)
         self._slot_finished.connect(self._on_slot_finished)
+        self._slot_failed.connect(self._on_slot_failed)
+        self._unrecorded: set[int] = set()  # jobs whose end could not be written
         # A finished job may free its project for jobs another lane could not take yet.
         self._job_finished.connect(self.poke)
 
@@ -85,6 +94,7 @@ class WorkerLoop(QObject):
     def start(self) -> None:
         """Recover what a previous run left running, then start taking work."""
         self._stopping.clear()
+        self.lock.acquire()  # before the first claim: other processes see this one alive
         self.heartbeat.recover()
         self.heartbeat.start()
         self._started = True
@@ -100,6 +110,10 @@ class WorkerLoop(QObject):
         done = self.pool.waitForDone(timeout_ms)
         self.heartbeat.stop()
         self._started = False
+        if done:  # a job still running keeps the lock until this process ends
+            # A job left `running` in the database (its end could not be written) keeps
+            # the file, so the next process sees this worker dead and recovers it at once.
+            self.lock.release(remove_file=not self._unrecorded)
         return bool(done)
 
     @property
@@ -181,8 +195,9 @@ class WorkerLoop(QObject):
                     break
                 self._run(job)
                 self._job_finished.emit()
-        except Exception:
+        except Exception as e:
             log.exception("worker slot stopped on an error")
+            self._slot_failed.emit(stall_message(e))
         finally:
             self._slot_finished.emit(lane)
 
@@ -194,8 +209,18 @@ class WorkerLoop(QObject):
             ctx.request_stop()
         try:
             run_job(ctx, self.registry, self.worker_id)
+        except BaseException:
+            self._unrecorded.add(job.id)
+            raise
         finally:
             self.heartbeat.unregister(job.id)
+
+    @Slot(str)
+    def _on_slot_failed(self, message: str) -> None:
+        if not self._paused:
+            log.error("jobs paused: %s", message)
+            self.set_paused(True)
+            self.stalled.emit(message)
 
     @Slot(str)
     def _on_slot_finished(self, lane: str) -> None:

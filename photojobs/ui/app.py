@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from photojobs import APP_NAME, __version__
 from photojobs.core.config import ConfigError, load_config
 from photojobs.core.db import DatabaseError
-from photojobs.core.library import LIBRARY_ENV, Library, LibraryError, default_library_path
+from photojobs.core.library import LIBRARY_ENV, LibraryError, default_library_path
 from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.errors import install_excepthook, log_folder, setup_logging
+from photojobs.ui.library_open import open_checked
 from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
 from photojobs.ui.window_state import show_again
 
@@ -38,6 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def choose_library(args: argparse.Namespace) -> Path | None:
     """--library, PHOTOJOBS_LIBRARY, the last one used, or (first run) ask."""
+    if args.library is not None and not args.library.strip():
+        raise LibraryError("--library: an empty path is not a folder")  # never another one
     if args.library:
         return Path(args.library)
     if os.environ.get(LIBRARY_ENV):
@@ -70,9 +73,11 @@ def open_session(args: argparse.Namespace) -> LibrarySession | None:
         root = choose_library(args)
         if root is None:
             return None
-        library = Library.open(root, config)
+        library = open_checked(root, config)
     except (ConfigError, DatabaseError, LibraryError, OSError) as e:
         QMessageBox.critical(None, APP_NAME, f"PhotoJobs cannot start:\n\n{e}")
+        return None
+    if library is None:
         return None
     QSettings().setValue("library", str(library.root))
     return LibrarySession(library)

@@ -26,6 +26,7 @@ def setup_logging(folder: Path) -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.captureWarnings(True)  # Pillow's warnings belong in the log, not on a terminal
     return path
 
 

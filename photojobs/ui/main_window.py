@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
         signals.task_changed.connect(self._task_changed)
         signals.job_changed.connect(self._job_changed)
         self.session.loop.paused_changed.connect(lambda _paused: self._update_running())
+        self.session.loop.stalled.connect(
+            lambda why: self.toast(f"Jobs paused: {why}. Resume them once that is fixed.", "error")
+        )
         self.session.projects_changed.connect(self.projects.refresh)
         self.empty.create_clicked.connect(self.projects.create)
         self.empty.import_clicked.connect(self.import_files)

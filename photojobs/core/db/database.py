@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from photojobs.core.db.migrations import MigrationError, migrate
+from photojobs.core.storage_errors import DAMAGED, describe, storage_problem
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -34,7 +35,8 @@ class Database:
         except MigrationError as e:
             raise DatabaseError(str(e)) from e
         except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{self.path}: not a usable database ({e})") from e
+            said = describe(e, self.path)
+            raise DatabaseError(said or f"{self.path}: not a usable database ({e})") from e
         self.engine = _make_engine(self.path)
         self._writer = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
@@ -55,6 +57,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def damage(self) -> str | None:
+        """What SQLite's quick check finds wrong (reads every page: for start-up of the
+        window and `library check`, not for every command), or None when it is sound."""
+        try:
+            with self.read() as s:
+                rows = [r[0] for r in s.connection().exec_driver_sql("PRAGMA quick_check")]
+        except Exception as e:  # the check itself cannot read the file
+            if storage_problem(e) != DAMAGED:
+                raise
+            return str(getattr(e, "orig", e))
+        return None if rows == ["ok"] else "; ".join(str(r) for r in rows[:3])
 
 
 def _make_engine(path: Path) -> Engine:

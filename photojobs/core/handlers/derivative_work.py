@@ -19,6 +19,7 @@ from photojobs.core.imaging import (
     render_derivatives,
 )
 from photojobs.core.paths import UnsafePathError, inside
+from photojobs.core.storage_errors import DiskFullError, is_disk_full
 
 FAILED_STATUSES = ("failed", "missing", "not_supported")
 
@@ -89,6 +90,12 @@ def render(
         return outcome("not_supported", str(e))
     except ImageError as e:
         return outcome("failed", str(e))
+    except OSError as e:  # writing failed; a full disk stops the job, not just this photo
+        if is_disk_full(e):
+            raise DiskFullError(f"{w.base}: thumbnail and preview not written") from e
+        return outcome(
+            "failed", f"{w.base}: its thumbnail could not be written ({e.strerror or e})"
+        )
     crash_point("derivatives.after_write")
     return outcome("generated")
 

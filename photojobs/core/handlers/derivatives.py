@@ -22,7 +22,7 @@ from photojobs.core.handlers.capture_facts import apply_facts
 from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Work, render
 from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
-from photojobs.core.imaging import DerivativeSpec, source_fingerprint
+from photojobs.core.imaging import DerivativeSpec, ImageError, source_fingerprint
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
@@ -181,8 +181,18 @@ def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:
     works = []
     for photo_id, base, files, known, generated in rows:
         sources = _sources(project_dir, files)
-        main = sources.jpg or sources.raw or sources.other
-        fingerprint = source_fingerprint(main) if main is not None and main.exists() else None
+        fingerprint = _fingerprint(sources.jpg or sources.raw or sources.other)
         unchanged = generated and fingerprint is not None and fingerprint == known
         works.append(Work(photo_id, base, sources, fingerprint, unchanged))
     return works
+
+
+def _fingerprint(main: Path | None) -> str | None:
+    """None for a file that is gone or cannot be read: rendering then fails that photo
+    alone, with the reason, instead of the whole job."""
+    if main is None:
+        return None
+    try:
+        return source_fingerprint(main)
+    except ImageError:
+        return None

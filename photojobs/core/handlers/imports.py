@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.db.models import Photo
+from photojobs.core.formats import split_name
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo, read_facts
 from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.handlers.sidecars import report
-from photojobs.core.importing import ImportCopyError, copy_checked, free_name
+from photojobs.core.importing import ImportCopyError, copy_checked, free_name, remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.photos import list_folder, scan_project
+from photojobs.core.storage_errors import DiskFullError, is_disk_full
 from photojobs.core.trash import move_to_trash
 from photojobs.core.xmp.sync import read_sidecars
 
@@ -23,6 +26,8 @@ from photojobs.core.xmp.sync import read_sidecars
 def import_files(ctx: JobContext, job: JobRecord) -> None:
     """Items are source paths; payload: verdicts by source and the duplicate policy."""
     project_dir = _project_dir(ctx, job)
+    for name in remove_leftovers(project_dir):  # an earlier run of an import was killed
+        ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
     policy = job.payload.get("on_duplicate", "skip")
     verdicts: dict[str, str] = job.payload.get("verdicts", {})
     items = ctx.pending_items()
@@ -38,6 +43,8 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
                 facts[copied_as] = read_facts(project_dir / copied_as)
             ctx.item(source, "skipped" if skipped else "done", skipped)
         except (OSError, ImportCopyError) as e:
+            if is_disk_full(e):  # every file after it would fail too: the job stops here
+                raise DiskFullError(f"{src.name} and later files not copied yet") from e
             ctx.item(source, "failed", f"{src.name}: {getattr(e, 'strerror', None) or e}")
         done += 1
         ctx.progress(done, total)
@@ -83,28 +90,46 @@ def _import_one(
 ) -> tuple[str | None, str | None]:
     """(the name copied in under, None) or (None, why it was skipped)."""
     name = src.name
-    existing = next(
-        (p for p in project_dir.iterdir() if p.name.casefold() == name.casefold()), None
-    )
-    if existing is not None and existing.is_file():
-        if _same_file(src, existing):
-            return None, f"{name}: already in the project"
-        if policy == "skip":
-            return None, f"{name}: a different file with this name is in the project (skipped)"
-        if policy == "overwrite":
+    existing = _existing(project_dir, name)
+    if existing is None:
+        copy_checked(src, project_dir, name)
+        return name, None
+    if _same_file(src, existing):
+        return None, f"{name}: already in the project"
+    if policy == "skip":
+        return None, f"{name}: a different file with this name is in the project (skipped)"
+    if policy == "overwrite" and (existing.name == name or (project_dir / name).exists()):
+        # The same file (on a case-insensitive disk, whatever its case): replaced.
+        old = existing.name
+
+        def trash_old() -> None:  # only once the new copy is complete and verified
             move_to_trash(
                 ctx.db,
                 job.project_id or "",
                 project_dir,
-                existing.name,
-                existing.name.rpartition(".")[0],
+                old,
+                split_name(old)[0],
                 None,
                 job.task_id,
             )
-        else:
-            name = free_name(project_dir, name)
+
+        copy_checked(src, project_dir, name, make_room=trash_old)
+        return name, None
+    # rename, or a name that differs only in case from another photo's file: that photo
+    # is not this one (bases match exactly), so it is never replaced.
+    name = free_name(project_dir, name)
     copy_checked(src, project_dir, name)
     return name, None
+
+
+def _existing(project_dir: Path, name: str) -> Path | None:
+    """The file in the project with this name exactly, else one whose name differs only
+    in case (with both present, the exact one: never an unrelated photo's file)."""
+    names = [n for n in os.listdir(project_dir) if n.casefold() == name.casefold()]
+    for found in sorted(names, key=lambda n: n != name):
+        if (project_dir / found).is_file():
+            return project_dir / found
+    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -17,10 +17,18 @@ from photojobs.core.formats import PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.handlers.sidecars import report
+from photojobs.core.importing import remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
-from photojobs.core.manifest import Manifest, ManifestError, read_manifest, write_manifest
+from photojobs.core.manifest import (
+    Manifest,
+    ManifestError,
+    clip_project_name,
+    project_name_problem,
+    read_manifest,
+    write_manifest,
+)
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
 from photojobs.core.photos import apply_files, list_folder, new_photo
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
@@ -61,6 +69,11 @@ def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
     with ctx.db.read() as s:
         project = s.get_one(Project, project_id)
         name, created = project.name, project.created_at
+    if project_name_problem(name) is not None:  # stored by an older version: repair it once
+        name = clip_project_name(name)
+        with ctx.db.write() as s:
+            s.get_one(Project, project_id).name = name
+        ctx.item("name", "done", f"project name shortened to {len(name)} characters")
     expected = Manifest(
         name, project_id, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(created))
     )
@@ -72,17 +85,28 @@ def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
         reason = "did not match the library"
     except ManifestError as e:
         reason = str(e)
-        bad = folder / ".project.yaml"
-        if bad.exists():
-            kept, n = folder / ".project.yaml.bad", 1
-            while kept.exists():  # keep every broken version, not just the last
-                n += 1
-                kept = folder / f".project.yaml.bad{n}"
-            os.replace(bad, kept)
+        _keep_broken(folder / ".project.yaml")
     write_manifest(folder, expected)
     with ctx.db.write() as s:
         s.get_one(Project, project_id).manifest_error = None
     ctx.item(".project.yaml", "done", f"rewritten ({reason})")
+
+
+def _keep_broken(bad: Path) -> None:
+    """Keep every different broken version for a person to see, each once: a version
+    already kept is not copied again, so repeated repairs never pile up files."""
+    if not bad.is_file() or bad.is_symlink():
+        return
+    size = bad.stat().st_size
+    kept, n = bad.with_name(bad.name + ".bad"), 1
+    while kept.exists():
+        same = kept.is_file() and not kept.is_symlink() and kept.stat().st_size == size
+        if same and kept.read_bytes() == bad.read_bytes():
+            bad.unlink()
+            return
+        n += 1
+        kept = bad.with_name(f"{bad.name}.bad{n}")
+    os.replace(bad, kept)
 
 
 def folder_check(ctx: JobContext, job: JobRecord) -> None:
@@ -90,6 +114,8 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     photos whose derivatives a crash or a cancel left pending."""
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
+    for name in remove_leftovers(folder):  # no import runs: this job has the project
+        ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
     listing = list_folder(folder)
     with ctx.db.read() as s:
         known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))

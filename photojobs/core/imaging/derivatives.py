@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from photojobs.core.formats import hidden_temp_name
+
 from .color import resizable, to_srgb
 from .decoded import DecodedImage
 from .orientation import upright
@@ -132,7 +134,7 @@ def write_jpeg_atomically(image: Image.Image, path: Path, quality: int) -> None:
     No fsync: a derivative lost in a power cut is simply made again.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temp = path.with_name(hidden_temp_name(path.name, f".{secrets.token_hex(4)}.tmp"))
     try:
         with open(temp, "xb") as f:  # "x": never clobber; default mode honours the umask
             image.save(f, "JPEG", quality=quality)

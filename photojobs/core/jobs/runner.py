@@ -12,6 +12,7 @@ from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.jobs.store import JobStore
+from photojobs.core.storage_errors import DiskFullError, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def run_job(
         return _announce(ctx, [store.fail(job.id, worker_id, str(e), retry=False, now=clock())])
     except Exception as e:
         log.exception("job %s (%s) failed", job.id, job.type)
+        if is_disk_full(e):  # retrying soon cannot help; `retry` once space is freed
+            message = str(e if isinstance(e, DiskFullError) else DiskFullError())
+            return _announce(
+                ctx, [store.fail(job.id, worker_id, message, retry=False, now=clock())]
+            )
         message = str(e) or type(e).__name__
         return _announce(ctx, [store.fail(job.id, worker_id, message, now=clock())])
     if ctx.cancelled():

@@ -7,11 +7,10 @@ worker even with two processes on one library. Time is a parameter (`now=`) for 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
@@ -20,15 +19,12 @@ from sqlalchemy.orm import Session, aliased
 from photojobs.core.config import Config
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job, JobItem
+from photojobs.core.jobs.liveness import ALIVE_ELSEWHERE, DEAD, WORKERS_DIR, worker_state
+from photojobs.core.jobs.liveness import new_worker_id as new_worker_id
 from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
 from photojobs.core.jobs.tasks import PROJECT_SCOPE, TaskDefinition, task_definition
 
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
-
-
-def new_worker_id() -> str:
-    """host:pid:random, so a restarted process can tell its dead predecessor's jobs."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _clock(now: float | None) -> float:
@@ -39,6 +35,11 @@ class JobStore:
     def __init__(self, db: Database, config: Config):
         self.db = db
         self.config = config
+
+    @property
+    def workers_dir(self) -> Path:
+        """Where each live worker holds its lock file (see liveness)."""
+        return self.db.path.parent / WORKERS_DIR
 
     # -- enqueue ----------------------------------------------------------------------------
 
@@ -472,7 +473,7 @@ class JobStore:
             recovered = []
             for row in running:
                 hb = row.heartbeat_at or row.started_at or 0.0
-                state = _worker_state(row.worker_id)
+                state = worker_state(self.workers_dir, row.worker_id)
                 if state == ALIVE_ELSEWHERE:
                     continue  # another live process here (one that slept, say): still its job
                 if hb >= now - stale and state != DEAD:
@@ -571,24 +572,3 @@ def _cancel_row(row: Job, now: float) -> None:
         _finish(row, JobStatus.CANCELED, now, "canceled")
     elif row.status == JobStatus.RUNNING.value:
         row.cancel_requested = True
-
-
-DEAD, ALIVE_ELSEWHERE, UNKNOWN = "dead", "alive elsewhere", "unknown"
-
-
-def _worker_state(worker_id: str | None) -> str:
-    """DEAD: a process on this machine that no longer exists; ALIVE_ELSEWHERE: another
-    process on this machine that still runs; UNKNOWN: this process, or another machine."""
-    if not worker_id or os.name != "posix":
-        return UNKNOWN
-    host, _, rest = worker_id.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return UNKNOWN
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return DEAD
-    except PermissionError:
-        return ALIVE_ELSEWHERE
-    return ALIVE_ELSEWHERE

@@ -214,3 +214,72 @@ def test_a_heic_without_a_decoder_is_not_supported_not_broken(library: Library) 
         assert "no HEIF decoder" in (heic_row.thumbnail_error or "")
         assert jpg_row.thumbnail_status == "generated"
     assert (project.path / "IMG_5001.HEIC").read_bytes() == heic
+
+
+def test_overwrite_keeps_the_old_file_when_the_new_copy_fails(
+    library: Library, tmp_path: Path
+) -> None:
+    """The card is pulled between the analysis and the copy: the photo already in the
+    project stays where it is (the old order trashed it first, then had nothing to copy)."""
+    project = library.create_project("Pulled")
+    old = project.path / "IMG_0001.JPG"
+    shutil.copyfile(DATA / "IMG_0003.JPG", old)
+    old_digest = digest(old)
+    incoming = tmp_path / "card"
+    incoming.mkdir()
+    shutil.copyfile(DATA / "IMG_0001.JPG", incoming / "IMG_0001.JPG")
+    _, task_id = start_import(library, project, [incoming], "overwrite")
+    (incoming / "IMG_0001.JPG").unlink()  # the card is gone
+    run_jobs(library)
+    assert digest(old) == old_digest
+    assert not (project.path / ".trash").exists() or not any((project.path / ".trash").iterdir())
+    assert sorted(p.name for p in project.path.iterdir() if p.is_file()) == [
+        ".project.yaml",
+        "IMG_0001.JPG",
+    ]
+    task = get_task(library.db, task_id)
+    store = JobStore(library.db, library.config)
+    (failed,) = [i for i in store.items(task.jobs[0].id) if i["status"] == "failed"]
+    assert "IMG_0001.JPG" in failed["message"]
+
+
+def test_overwrite_replaces_only_the_file_of_that_exact_name(
+    library: Library, tmp_path: Path
+) -> None:
+    """`IMG_1.JPG` and `img_1.JPG` are two photos (bases match exactly): importing
+    `img_1.JPG` replaces `img_1.JPG`, never the unrelated `IMG_1.JPG`."""
+    project = library.create_project("Case")
+    upper, lower = project.path / "IMG_1.JPG", project.path / "img_1.JPG"
+    shutil.copyfile(DATA / "IMG_0003.JPG", upper)
+    shutil.copyfile(DATA / "IMG_0004.JPG", lower)
+    if not upper.exists() or not lower.exists() or os.path.samefile(upper, lower):
+        pytest.fail("this test needs a case-sensitive filesystem for tmp_path")
+    upper_digest, lower_digest = digest(upper), digest(lower)
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    shutil.copyfile(DATA / "IMG_0001.JPG", incoming / "img_1.JPG")
+    start_import(library, project, [incoming], "overwrite")
+    run_jobs(library)
+    assert digest(upper) == upper_digest  # untouched
+    assert digest(lower) == digest(incoming / "img_1.JPG")
+    (trashed,) = (project.path / ".trash").iterdir()
+    assert digest(trashed) == lower_digest and trashed.name.endswith("_img_1.JPG")
+
+
+def test_overwrite_of_a_name_differing_only_in_case_copies_beside_it(
+    library: Library, tmp_path: Path
+) -> None:
+    """Only `IMG_1.JPG` is there and `img_1.JPG` comes in: another photo's file is not
+    replaced; the new one is copied under a free name."""
+    project = library.create_project("Case")
+    upper = project.path / "IMG_1.JPG"
+    shutil.copyfile(DATA / "IMG_0003.JPG", upper)
+    upper_digest = digest(upper)
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    shutil.copyfile(DATA / "IMG_0001.JPG", incoming / "img_1.JPG")
+    start_import(library, project, [incoming], "overwrite")
+    run_jobs(library)
+    assert digest(upper) == upper_digest
+    assert digest(project.path / "img_1-2.JPG") == digest(incoming / "img_1.JPG")
+    assert not (project.path / ".trash").exists() or not any((project.path / ".trash").iterdir())

@@ -306,22 +306,64 @@ def test_a_live_worker_with_a_fresh_heartbeat_is_left_alone(
     assert [j.id for j in store.recover(now=T0 + 3 * stale)] == [job.id]
 
 
+HOLDER = r"""
+import sys, time
+from pathlib import Path
+from photojobs.core.jobs.liveness import WorkerLock
+lock = WorkerLock(Path(sys.argv[1]), sys.argv[2])
+lock.acquire()
+assert lock.held
+print("ready", flush=True)
+time.sleep(float(sys.argv[3]))
+"""
+
+
+def worker_process(store: JobStore, worker: str, seconds: float) -> subprocess.Popen[str]:
+    """A real process that holds `worker`'s lock for `seconds`, as a worker loop does."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store.workers_dir), worker, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    return proc
+
+
 def test_a_job_of_a_dead_local_process_is_recovered_at_once(store: JobStore) -> None:
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    dead = f"{socket.gethostname()}:{gone.pid}:abcdef"
+    dead = new_worker_id().rpartition(":")[0] + ":0123456789ab"
+    worker_process(store, dead, 0).wait()  # held its lock, then died without a word
     job = store.enqueue("a", now=T0)
     store.claim(dead, now=T0)
     (recovered,) = store.recover(now=T0 + 1)  # heartbeat is fresh, but its process is gone
     assert recovered.id == job.id and recovered.status == JobStatus.QUEUED
+    assert not (store.workers_dir / "0123456789ab.lock").exists()
+
+
+def test_a_dead_worker_whose_pid_now_names_a_live_process_is_recovered(
+    store: JobStore,
+) -> None:
+    """After a reboot the dead worker's pid belongs to an unrelated live process: the pid
+    proves nothing, the free lock proves the worker is gone."""
+    unrelated = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        dead = f"{socket.gethostname()}:{unrelated.pid}:0123456789ab"
+        worker_process(store, dead, 0).wait()
+        job = store.enqueue("a", now=T0)
+        store.claim(dead, now=T0)
+        (recovered,) = store.recover(now=T0 + 1)
+        assert recovered.id == job.id and recovered.status == JobStatus.QUEUED
+        assert unrelated.poll() is None  # nobody signalled the unrelated process
+    finally:
+        unrelated.kill()
+        unrelated.wait()
 
 
 def test_a_live_process_keeps_its_job_even_with_a_stale_heartbeat(store: JobStore) -> None:
     """A laptop that slept: the other process's heartbeat is old, but it still runs the
     job. Taking it would run it twice; only a dead process loses its job."""
-    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    worker = new_worker_id().rpartition(":")[0] + ":0123456789ab"
+    alive = worker_process(store, worker, 30)
     try:
-        worker = f"{socket.gethostname()}:{alive.pid}:abcdef"
         job = store.enqueue("a", now=T0)
         store.claim(worker, now=T0)
         assert store.recover(now=T0 + 10_000) == []
@@ -332,6 +374,16 @@ def test_a_live_process_keeps_its_job_even_with_a_stale_heartbeat(store: JobStor
         alive.wait()
     (recovered,) = store.recover(now=T0 + 10_001)
     assert recovered.id == job.id and store.owned([job.id], worker) == set()
+
+
+def test_a_worker_without_a_lock_file_is_judged_by_its_heartbeat(store: JobStore) -> None:
+    """An id from an older version (no lock file): alive while its heartbeat is fresh."""
+    old = f"{socket.gethostname()}:1:abcdef"
+    job = store.enqueue("a", now=T0)
+    store.claim(old, now=T0)
+    assert store.recover(now=T0 + 1) == []
+    stale = float(store.config.get("pipeline.stale_seconds"))
+    assert [j.id for j in store.recover(now=T0 + stale + 1)] == [job.id]
 
 
 def test_recover_ends_a_job_asked_to_cancel_canceled(store: JobStore, library: Library) -> None:
