@@ -1,4 +1,5 @@
-"""Screenshots of the main states: grid, viewer, import dialog, commit confirmation.
+"""Screenshots of the main states: grid, marks, tags panel, filters, viewer, import dialog,
+commit confirmation.
 
     .venv/bin/python scripts/screenshots.py [docs/images]
 
@@ -24,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from photojobs.core.library import Library  # noqa: E402
+from photojobs.core.marks import ColorLabel, Flag  # noqa: E402
 from photojobs.core.photos import KeepDecision  # noqa: E402
 from photojobs.runtime.session import LibrarySession  # noqa: E402
 from photojobs.ui.main_window import MainWindow  # noqa: E402
@@ -110,6 +112,37 @@ def main() -> None:
     pump(0.5)
     window.grid.select_row(1)
     grab(window, out, "grid.png")
+
+    # ratings, flags, labels and tags: the grid's badges, the tags panel, the filter row
+    pid = current.id
+    for bases, stars in ((["IMG_0001", "IMG_0005"], 4), (["IMG_0002", "IMG_0006"], 5)):
+        session.rate(pid, bases, stars)
+    session.rate(pid, ["IMG_0003", "IMG_0008"], 2)
+    session.flag(pid, ["IMG_0001", "IMG_0002", "IMG_0006"], Flag.PICK)
+    session.flag(pid, ["IMG_0008", "DSC_0100"], Flag.REJECT)
+    session.label(pid, ["IMG_0002"], ColorLabel.RED)
+    session.label(pid, ["IMG_0005", "IMG_0006"], ColorLabel.GREEN)
+    session.label(pid, ["IMG_0001"], ColorLabel.BLUE)
+    session.tag(pid, ["IMG_0001", "IMG_0002", "IMG_0005"], add=["Ceremony"])
+    session.tag(pid, ["IMG_0006", "IMG_0008"], add=["Reception"])
+    session.tag(pid, ["IMG_0001", "IMG_0006"], add=["Family|Smith"])
+    pump(0.5)
+    window.grid.select_row(4)
+    grab(window, out, "grid-marks.png")
+    window.tags.field.setText("Fam")
+    pump(0.2)
+    window.tags.grab().save(str(out / "tags-panel.png"))
+    print(f"wrote {out / 'tags-panel.png'}")
+    bar = window.grid.marks_bar
+    bar.rating.setCurrentIndex(bar.rating.findData(4))
+    bar.flag.setCurrentIndex(bar.flag.findData(Flag.PICK))
+    window.tags.view.setCurrentIndex(window.tags.model.index(0))  # Ceremony
+    window.tags.view.clicked.emit(window.tags.model.index(0))
+    pump(0.5)
+    window.tags.field.clear()
+    grab(window, out, "grid-filtered.png")
+    window.grid.clear_filter()
+    pump(0.3)
 
     # the viewer on a RAW+JPG photo
     window.open_viewer()

@@ -1,15 +1,19 @@
 """Undo and redo for the photographer's decisions: one step per key press, per project.
 
 A step remembers each photo's keep flags before and after, so undoing sets them back
-exactly (never "keep everything"). Histories live as long as the window, one per project,
-so switching projects loses nothing; a commit forgets the photos it committed, since their
-files are no longer where an undo of the decision could act on them.
+exactly (never "keep everything"); a rating, flag, label or tag step remembers the
+photos' marks the same way, so Ctrl+Z takes back a star exactly like a discard. Histories
+live as long as the window, one per project, so switching projects loses nothing; a commit
+forgets the photos it committed, since their files are no longer where an undo of the
+decision could act on them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from photojobs.core.marks.model import Marks
 
 Flags = tuple[bool, bool]  # (keep JPG, keep RAW)
 
@@ -19,16 +23,23 @@ class DecisionStep:
     label: str  # what the person did, as a menu says it: "Discard", "Revert all decisions"
     before: dict[int, Flags]
     after: dict[int, Flags]
+    marks_before: dict[int, Marks] = field(default_factory=dict)
+    marks_after: dict[int, Marks] = field(default_factory=dict)
 
     @property
     def photo_ids(self) -> frozenset[int]:
-        return frozenset(self.before)
+        return frozenset(self.before) | frozenset(self.marks_before)
 
     def without(self, photo_ids: frozenset[int]) -> DecisionStep:
+        def kept(d: dict) -> dict:
+            return {i: v for i, v in d.items() if i not in photo_ids}
+
         return DecisionStep(
             self.label,
-            {i: f for i, f in self.before.items() if i not in photo_ids},
-            {i: f for i, f in self.after.items() if i not in photo_ids},
+            kept(self.before),
+            kept(self.after),
+            kept(self.marks_before),
+            kept(self.marks_after),
         )
 
 
@@ -47,7 +58,7 @@ class DecisionHistory:
 
     def record(self, project_id: str, step: DecisionStep) -> None:
         """A new decision: what could be redone is dropped, as in every editor."""
-        if not step.before:
+        if not step.photo_ids:
             return
         track = self._tracks.setdefault(project_id, _Track())
         del track.steps[track.position :]
@@ -83,8 +94,8 @@ class DecisionHistory:
             return
         kept_before = [s.without(gone) for s in track.steps[: track.position]]
         kept_after = [s.without(gone) for s in track.steps[track.position :]]
-        kept_before = [s for s in kept_before if s.before]
-        kept_after = [s for s in kept_after if s.before]
+        kept_before = [s for s in kept_before if s.photo_ids]
+        kept_after = [s for s in kept_after if s.photo_ids]
         track.steps = kept_before + kept_after
         track.position = len(kept_before)
 

@@ -6,9 +6,11 @@ anything slow becomes a task on the worker loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from photojobs.core import library_trash
 from photojobs.core.commits import (
@@ -19,12 +21,24 @@ from photojobs.core.commits import (
     start_commit,
     start_restore,
 )
+from photojobs.core.db.models import Photo
 from photojobs.core.decision_history import DecisionHistory, DecisionStep
 from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.events import PhotosChanged, TaskEvent
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.library_trash import DeletedProject
+from photojobs.core.marks import (
+    ColorLabel,
+    Flag,
+    MarksChange,
+    change_tags,
+    discard_rejected,
+    put_marks,
+    set_flag,
+    set_label,
+    set_rating,
+)
 from photojobs.core.photos import (
     KeepDecision,
     PendingCounts,
@@ -137,6 +151,7 @@ class LibrarySession(QObject):
             return None
         with self.library.db.write() as s:
             set_keep_flags(s, project_id, step.before)
+            put_marks(s, project_id, step.marks_before)
         self.history.undone(project_id)
         self._decided(project_id, step.photo_ids)
         return step
@@ -147,9 +162,69 @@ class LibrarySession(QObject):
             return None
         with self.library.db.write() as s:
             set_keep_flags(s, project_id, step.after)
+            put_marks(s, project_id, step.marks_after)
         self.history.redone(project_id)
         self._decided(project_id, step.photo_ids)
         return step
+
+    # -- marks: rating, flag, colour label, tags ----------------------------------------------
+
+    def rate(self, project_id: str, bases: Sequence[str], rating: int) -> list[str]:
+        """Each mark is one undo step, like a keep decision; returns refusals by photo."""
+        label = f"Rating {rating}" if rating else "Clear rating"
+        return self._mark(project_id, label, lambda s: set_rating(s, project_id, bases, rating))
+
+    def flag(self, project_id: str, bases: Sequence[str], flag: Flag) -> list[str]:
+        label = {Flag.PICK: "Pick", Flag.REJECT: "Reject", Flag.NONE: "Unflag"}[flag]
+        return self._mark(project_id, label, lambda s: set_flag(s, project_id, bases, flag))
+
+    def label(self, project_id: str, bases: Sequence[str], label: ColorLabel) -> list[str]:
+        words = "No label" if label is ColorLabel.NONE else f"Label {label.value}"
+        return self._mark(project_id, words, lambda s: set_label(s, project_id, bases, label))
+
+    def tag(
+        self,
+        project_id: str,
+        bases: Sequence[str],
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+    ) -> list[str]:
+        """Raises MarkError on a malformed tag (nothing is written then)."""
+        words = f"Tag {', '.join(add)}" if add else f"Untag {', '.join(remove)}"
+        return self._mark(
+            project_id, words, lambda s: change_tags(s, project_id, bases, add, remove)
+        )
+
+    def discard_rejected(self, project_id: str) -> int:
+        """Every rejected photo becomes a discard, in one undo step; returns how many."""
+        with self.library.db.write() as s:
+            before, after = discard_rejected(s, project_id)
+        changed = self._record(project_id, "Discard rejected photos", before, after)
+        if changed:
+            self._decided(project_id, changed)
+        return len(changed)
+
+    def rejected_to_discard(self, project_id: str) -> int:
+        """How many photos `discard_rejected` would change: what its question says."""
+        query = select(func.count(Photo.id)).where(
+            Photo.project_id == project_id,
+            Photo.flag == Flag.REJECT.value,
+            Photo.jpg_available | Photo.raw_available,
+            Photo.keep_jpg | Photo.keep_raw,
+        )
+        with self.library.db.read() as s:
+            return int(s.scalar(query) or 0)
+
+    def _mark(
+        self, project_id: str, label: str, change: Callable[[Session], MarksChange]
+    ) -> list[str]:
+        with self.library.db.write() as s:
+            done = change(s)
+        if done.before:
+            step = DecisionStep(label, {}, {}, dict(done.before), dict(done.after))
+            self.history.record(project_id, step)
+            self._decided(project_id, done.photo_ids)
+        return list(done.errors)
 
     def pending(self, project_id: str) -> PendingCounts:
         with self.library.db.read() as s:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from photojobs.core.photos import KeepDecision
 
+LABEL_KEYS = ("red", "yellow", "green", "blue", "purple")
+
 
 @dataclass(frozen=True)
 class Shortcut:
@@ -31,6 +33,16 @@ SHORTCUTS = (
     Shortcut("zoom_out", "Zoom out"),
     Shortcut("zoom_fit", "Fit to window"),
     Shortcut("zoom_100", "Zoom to 100%"),
+    *(
+        Shortcut(f"rating_{n}", f"Rate {n} star{'s' if n > 1 else ''}" if n else "Clear the rating")
+        for n in range(6)
+    ),
+    Shortcut("flag_pick", "Flag as pick"),
+    Shortcut("flag_reject", "Flag as reject"),
+    Shortcut("flag_none", "Remove the flag"),
+    *(Shortcut(f"label_{c}", f"{c.capitalize()} label") for c in LABEL_KEYS),
+    Shortcut("label_none", "Remove the colour label"),
+    Shortcut("discard_rejected", "Discard rejected photos (asks first)"),
     Shortcut("undo", "Undo the last decision"),
     Shortcut("redo", "Redo"),
     Shortcut("commit", "Commit pending deletions"),

@@ -30,10 +30,12 @@ from photojobs.ui.decisions import Decisions
 from photojobs.ui.empty_state import EmptyState
 from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.import_dialog import Importer, dropped_paths
+from photojobs.ui.marks_actions import MarkActions
 from photojobs.ui.processes import install_processes
 from photojobs.ui.projects_panel import ProjectsPanel
 from photojobs.ui.settings_dialog import SettingsDialog
 from photojobs.ui.shortcuts_overlay import ShortcutsOverlay
+from photojobs.ui.tags_panel import TagsPanel
 from photojobs.ui.toasts import ToastStack
 from photojobs.ui.trash_dialog import TrashDialog
 from photojobs.ui.viewer import ViewerPanel
@@ -71,8 +73,14 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.stack, 1)
         column.addWidget(self.commit_bar)
+        self.tags = TagsPanel(session.library.db, self)
+        self.left = QSplitter(Qt.Orientation.Vertical, self)  # projects above their tags
+        self.left.addWidget(self.projects)
+        self.left.addWidget(self.tags)
+        self.left.setStretchFactor(0, 2)
+        self.left.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.projects)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([self.PROJECTS_WIDTH, 960])
@@ -105,6 +113,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         keys = dict(self.config.get("keyboard_shortcuts"))
         self.decisions = Decisions(self, keys)
+        self.marks = MarkActions(self, keys)  # ratings, flags, labels, tags; auto-advance
         slots = {
             "keep_jpg_only": lambda: self.decide(KeepDecision.JPG_ONLY),
             "keep_raw_and_jpg": lambda: self.decide(KeepDecision.BOTH),
@@ -129,6 +138,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {
             "undo": self.decisions.undo_action,
             "redo": self.decisions.redo_action,
+            **self.marks.actions,
         }
         for s in SHORTCUTS:
             if s.name not in self.actions_by_name:
@@ -156,6 +166,8 @@ class MainWindow(QMainWindow):
         for name in ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard"):
             cull.addAction(self.actions_by_name[name])
         cull.addSeparator()
+        self.marks.fill_menu(cull)
+        cull.addSeparator()
         self.actions_by_name["revert"].setText("Revert all decisions…")
         cull.addAction(self.actions_by_name["revert"])
         cull.addAction(self.actions_by_name["commit"])
@@ -168,6 +180,11 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.projects.project_selected.connect(self.show_project)
+        self.tags.tag_clicked.connect(self.grid.marks_bar.set_tag)
+        self.tags.tag_requested.connect(
+            lambda add, remove: self.marks.tag(add, remove) and self.tags.field.clear()
+        )
+        self.grid.marks_bar.changed.connect(lambda f: f.tag is None and self.tags.filter_cleared())
         self.grid.photo_activated.connect(lambda _row: self.open_viewer())
         self.viewer.decision_requested.connect(self.decide)
         self.viewer.step_requested.connect(self.step)
@@ -202,6 +219,7 @@ class MainWindow(QMainWindow):
         self.project = project
         folder = project.path if project else None
         self.grid.show_project(project.id if project else None, folder)
+        self.tags.show_project(project.id if project else None)
         if project is not None:
             QSettings().setValue("last_project", project.id)
         self.close_viewer()
@@ -209,14 +227,16 @@ class MainWindow(QMainWindow):
 
     def _show_centre(self) -> None:
         has_photos = self.project is not None and self.grid.model.rowCount() > 0
-        filtered = self.grid.filter_box.currentIndex() != 0
+        filtered = self.grid.model.filtered
         if self.viewer is not None and self.stack.currentWidget() is self.viewer:
             return
         self.stack.setCurrentWidget(self.grid if has_photos or filtered else self.empty)
         self.empty.show_for(self.project)
 
     def decide(self, decision: KeepDecision) -> None:
+        next_id = self.marks.next_photo_id(self.target_photos())
         self.decisions.decide(decision)
+        self.marks.advance(next_id)
 
     def target_photos(self) -> list:
         """The photo in the viewer, or the grid's selection."""
@@ -253,6 +273,8 @@ class MainWindow(QMainWindow):
                 self.viewer.cache.forget(pid)  # a new preview is read when next shown
             self.grid.model.photos_changed(() if -1 in ids else ids)
             self._refresh_pending()
+            self.tags.refresh()  # counts, and the filter row's tags, cameras and lenses
+            self.grid.refresh_choices()
         self._schedule_status()
         if self.viewer is not None:
             self._viewer_call("refresh")

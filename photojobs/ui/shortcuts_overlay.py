@@ -14,10 +14,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.ui.culling import shortcut_rows
+from photojobs.ui.culling import LABEL_KEYS, shortcut_rows
 
 GROUPS = (
     ("Culling", ("keep_jpg_only", "keep_raw_and_jpg", "keep_raw_only", "discard", "undo", "redo")),
+    (
+        "Marks",
+        (
+            *(f"rating_{n}" for n in range(6)),
+            "flag_pick",
+            "flag_reject",
+            "flag_none",
+            *(f"label_{c}" for c in LABEL_KEYS),
+            "label_none",
+            "discard_rejected",
+        ),
+    ),
     (
         "Viewer",
         (

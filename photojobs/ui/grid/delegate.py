@@ -1,4 +1,5 @@
-"""Paints one photo cell: thumbnail (or a placeholder), name, formats and the decision."""
+"""Paints one photo cell: thumbnail (or a placeholder), name, formats, the decision and the
+marks (stars, pick/reject, colour label along the bottom of the picture)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPaintDevice, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from photojobs.core.marks import Flag
+from photojobs.ui.grid.marks_paint import paint_marks
 from photojobs.ui.grid.model import PhotoRowRole
 from photojobs.ui.grid.placeholder import Placeholder, paint_placeholder, placeholder_for
 from photojobs.ui.grid.rows import PhotoRow
@@ -19,6 +22,8 @@ PADDING = 6
 DISCARD = QColor(214, 69, 65)
 KEEP_PARTIAL = QColor(230, 160, 40)
 BADGE = QColor(0, 0, 0, 150)
+REJECT_WASH = QColor(255, 255, 255, 120)  # a reject fades out; a discard goes dark and crossed
+MARK_SIZE = 12
 
 
 class PhotoDelegate(QStyledItemDelegate):
@@ -85,6 +90,8 @@ class PhotoDelegate(QStyledItemDelegate):
             x = box.x() + (box.width() - size.width()) // 2
             y = box.y() + (box.height() - size.height()) // 2
             painter.drawPixmap(x, y, pixmap)
+        if row.flag is Flag.REJECT:
+            painter.fillRect(box, REJECT_WASH)
         if row.pending and not (row.keep_jpg or row.keep_raw):
             painter.fillRect(box, QColor(0, 0, 0, 110))
             pen = QPen(DISCARD, 4)
@@ -108,6 +115,8 @@ class PhotoDelegate(QStyledItemDelegate):
             colour = DISCARD if row.decision == "Discard" else KEEP_PARTIAL
             width = painter.fontMetrics().horizontalAdvance(row.decision) + 10
             self._badge(painter, box.right() - width - 3, box.top() + 4, row.decision, colour)
+        y = box.bottom() - MARK_SIZE - 6 - 3
+        paint_marks(painter, box.left() + 4, y, row.rating, row.flag, row.label, MARK_SIZE)
 
     @staticmethod
     def _badge(painter: QPainter, x: int, y: int, text: str, colour: QColor) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from photojobs.core.db import Database
 from photojobs.ui.grid.rows import (
+    MarksFilter,
     PhotoFilter,
     PhotoRow,
     SortOrder,
@@ -36,6 +37,7 @@ class PhotoGridModel(QAbstractListModel):
         self.project_id: str | None = None
         self.filter = PhotoFilter.ALL
         self.order = SortOrder.DATE
+        self.marks = MarksFilter()  # rating, flag, label, tag, camera, lens
         self._ids: list[int] = []
         self._rows: dict[int, PhotoRow] = {}
         self._wanted: set[int] = set()
@@ -66,7 +68,8 @@ class PhotoGridModel(QAbstractListModel):
             decision = f" — {row.decision}" if row.decision else ""
             failed = row.thumbnail_error and row.thumbnail_status != "generated"
             why = f"\nNo preview: {row.thumbnail_error}" if failed else ""
-            return f"{row.base} ({row.formats}){decision}{why}"
+            tags = f"\nTags: {', '.join(sorted(row.tags))}" if row.tags else ""
+            return f"{row.base} ({row.formats}){decision}{why}{tags}"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -86,6 +89,19 @@ class PhotoGridModel(QAbstractListModel):
     def set_filter(self, f: PhotoFilter, order: SortOrder | None = None) -> None:
         self.filter, self.order = f, order or self.order
         self.refresh()
+
+    def set_marks_filter(self, marks: MarksFilter) -> None:
+        self.marks = marks
+        self.refresh()
+
+    @property
+    def filtered(self) -> bool:
+        return self.filter is not PhotoFilter.ALL or self.marks.active
+
+    def describe_filter(self) -> str:
+        """The combined filter as a person reads it: "Pending deletion, rating ≥ 3"."""
+        words = [] if self.filter is PhotoFilter.ALL else [self.filter.value]
+        return ", ".join(words + self.marks.describe())
 
     def total(self) -> int:
         """The project's photos before the filter (one count query)."""
@@ -180,7 +196,7 @@ class PhotoGridModel(QAbstractListModel):
     def _query_ids(self) -> list[int]:
         if self.project_id is None:
             return []
-        return photo_ids(self.db, self.project_id, self.filter, self.order)
+        return photo_ids(self.db, self.project_id, self.filter, self.order, self.marks)
 
     # -- pages -------------------------------------------------------------------------------
 

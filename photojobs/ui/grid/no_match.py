@@ -20,7 +20,7 @@ class NoMatch(QWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #707070;")
-        self.clear_button = QPushButton("Show all photos")
+        self.clear_button = QPushButton("Clear filters")
         self.clear_button.clicked.connect(self.clear_clicked)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -30,6 +30,9 @@ class NoMatch(QWidget):
         layout.addStretch(2)
 
     def show_for(self, filter_name: str, total: int) -> None:
-        self.title.setText(f"No photos match the filter “{filter_name}”")
+        """`filter_name`: every filter in use, as the grid describes them together."""
+        several = "," in filter_name
+        self.title.setText(f"No photos match the filter{'s' if several else ''} “{filter_name}”")
         photos = f"{total} photo{'s' if total != 1 else ''}"
-        self.hint.setText(f"The project has {photos}; the filter hides every one of them.")
+        hides = "together they hide" if several else "the filter hides"
+        self.hint.setText(f"The project has {photos}; {hides} every one of them.")

@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.db import Database
+from photojobs.core.marks.filters import cameras, lenses
+from photojobs.core.marks.tags import project_tags
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
+from photojobs.ui.grid.filter_bar import MarksFilterBar
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.no_match import NoMatch
-from photojobs.ui.grid.rows import PhotoFilter, PhotoRow, SortOrder
+from photojobs.ui.grid.rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
 
@@ -80,12 +83,16 @@ class GridPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        self.marks_bar = MarksFilterBar(self)
+        layout.addWidget(self.marks_bar)
         self.no_match = NoMatch(self)
         self.body = QStackedWidget(self)
         self.body.addWidget(self.view)
         self.body.addWidget(self.no_match)
         layout.addWidget(self.body, 1)
         self.no_match.clear_clicked.connect(self.clear_filter)
+        self.marks_bar.clear_button.clicked.connect(self.clear_filter)
+        self.marks_bar.changed.connect(self._marks_changed)
         self.filter_box.currentIndexChanged.connect(self._filter_changed)
         self.sort_box.currentIndexChanged.connect(self._filter_changed)
         self.size_slider.valueChanged.connect(self.set_thumbnail_size)
@@ -121,8 +128,23 @@ class GridPanel(QWidget):
         self.project_dir = folder
         self.loader.clear()
         self.model.show_project(project_id)
+        self.refresh_choices()
         if self.model.rowCount():
             self.select_row(0)
+
+    def refresh_choices(self) -> None:
+        """The tags, cameras and lenses the filter row offers: short indexed reads."""
+        project_id = self.model.project_id
+        if project_id is None:
+            self.marks_bar.set_choices([], [], [])
+            return
+        with self.model.db.read() as s:
+            tags = [name for name, _n in project_tags(s, project_id)]
+            self.marks_bar.set_choices(tags, cameras(s, project_id), lenses(s, project_id))
+
+    def _marks_changed(self, marks: MarksFilter) -> None:
+        self.model.set_marks_filter(marks)
+        self._update_count()
 
     def set_thumbnail_size(self, size: int) -> None:
         QSettings().setValue("grid/thumbnail_size", size)
@@ -181,16 +203,20 @@ class GridPanel(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count_label.setText(f"{n} photo{'s' if n != 1 else ''}")
-        filtered = self.model.project_id is not None and self.model.filter is not PhotoFilter.ALL
+        filtered = self.model.project_id is not None and self.model.filtered
+        total = self.model.total() if filtered else n
+        count = f"{n} of {total} photos" if filtered else f"{n} photo{'s' if n != 1 else ''}"
+        self.count_label.setText(count)
+        self.marks_bar.clear_button.setVisible(filtered)
         if filtered and n == 0:
-            self.no_match.show_for(self.model.filter.value, self.model.total())
+            self.no_match.show_for(self.model.describe_filter(), total)
             self.body.setCurrentWidget(self.no_match)
         else:
             self.body.setCurrentWidget(self.view)
 
     def clear_filter(self) -> None:
-        """Back to every photo of the project (the no-match page's button)."""
+        """Back to every photo of the project ("Clear filters", the no-match page's button)."""
+        self.marks_bar.clear()
         self.filter_box.setCurrentIndex(list(PhotoFilter).index(PhotoFilter.ALL))
         self.view.setFocus()
 

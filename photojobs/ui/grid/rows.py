@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.marks import ColorLabel, Flag
+from photojobs.core.marks.filters import PhotoFilter as MarksFilter
+from photojobs.core.marks.filters import filter_clauses
+from photojobs.core.marks.tags import tags_of
 from photojobs.core.natural import natural_key
 from photojobs.core.photos import pending_clause
 
@@ -42,6 +46,10 @@ class PhotoRow:
     preview_status: str
     date_taken: str | None
     thumbnail_error: str | None = None
+    rating: int = 0
+    flag: Flag = Flag.NONE
+    label: ColorLabel = ColorLabel.NONE
+    tags: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def pending(self) -> bool:
@@ -84,12 +92,21 @@ def photo_total(db: Database, project_id: str) -> int:
         return int(s.scalar(select(func.count(Photo.id)).where(Photo.project_id == project_id)))
 
 
-def photo_ids(db: Database, project_id: str, f: PhotoFilter, order: SortOrder) -> list[int]:
-    """Ids in grid order; names in natural order (SLOW_2 before SLOW_10), undated last."""
+def photo_ids(
+    db: Database,
+    project_id: str,
+    f: PhotoFilter,
+    order: SortOrder,
+    marks: MarksFilter | None = None,
+) -> list[int]:
+    """Ids in grid order; names in natural order (SLOW_2 before SLOW_10), undated last.
+    `marks` adds rating, flag, label, tag, camera and lens to the decision/format filter."""
     query = select(Photo.id, Photo.date_taken, Photo.base).where(Photo.project_id == project_id)
     clause = _filter_clause(f)
     if clause is not None:
         query = query.where(clause)
+    if marks is not None:
+        query = query.where(*filter_clauses(marks))
     with db.read() as s:
         rows = s.execute(query).all()
     if order is SortOrder.DATE:
@@ -111,10 +128,18 @@ _COLUMNS = (
     Photo.preview_status,
     Photo.date_taken,
     Photo.thumbnail_error,
+    Photo.rating,
+    Photo.flag,
+    Photo.color_label,
 )
 
 
 def load_rows(db: Database, ids: Sequence[int]) -> dict[int, PhotoRow]:
+    """A page of rows with their marks and tags (two indexed reads)."""
     with db.read() as s:
         rows = s.execute(select(*_COLUMNS).where(Photo.id.in_(list(ids)))).all()
-    return {r[0]: PhotoRow(*r) for r in rows}
+        tags = tags_of(s, [r[0] for r in rows])
+    return {
+        r[0]: PhotoRow(*r[:11], r[11], Flag(r[12]), ColorLabel(r[13]), tags.get(r[0], frozenset()))
+        for r in rows
+    }

@@ -22,6 +22,7 @@ from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.viewer.canvas import ImageCanvas
 from photojobs.ui.viewer.images import ORIGINAL, PREVIEW, ImageCache
 from photojobs.ui.viewer.info import InfoPanel, PhotoDetails, load_details
+from photojobs.ui.viewer.marks_badge import MarksBadge
 
 # Read ahead in the direction photographers flip most (forwards), and one back.
 READ_AHEAD = (1, -1, 2, 3)
@@ -79,6 +80,7 @@ class ViewerPanel(QWidget):
         self.name_label = QLabel()
         self.name_label.setStyleSheet("font-weight: 600;")
         self.position_label = QLabel()
+        self.marks_badge = MarksBadge(self)
         self.zoom_label = QLabel()
         self.back_button = _button("◀ Grid", "Back to the grid (Esc)")
         self.fit_button = _button("Fit", "Fit to the window")
@@ -92,7 +94,7 @@ class ViewerPanel(QWidget):
         self._keep_group = QButtonGroup(self)
         self._keep_group.setExclusive(True)
         top, top_row = _bar()
-        for w in (self.back_button, self.name_label, self.position_label):
+        for w in (self.back_button, self.name_label, self.marks_badge, self.position_label):
             top_row.addWidget(w)
         top_row.addStretch(1)
         for w in (self.zoom_label, self.fit_button, self.actual_button, self.info_button):
@@ -181,6 +183,7 @@ class ViewerPanel(QWidget):
         self.name_label.setText(d.base if d else "")
         count = self.model.rowCount()
         self.position_label.setText(f"{self.row + 1} of {count}" if d else "")
+        self.marks_badge.show_marks(self.model.photo(self.row) if d else None)
         self.previous_button.setEnabled(self.row > 0)
         self.next_button.setEnabled(0 <= self.row < count - 1)
         allowed = {
