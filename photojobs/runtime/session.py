@@ -23,6 +23,7 @@ from photojobs.core.commits import (
 )
 from photojobs.core.db.models import Photo
 from photojobs.core.decision_history import DecisionHistory, DecisionStep
+from photojobs.core.decision_history import Flags as KeepFlags
 from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.events import PhotosChanged, TaskEvent
 from photojobs.core.jobs.registry import HandlerRegistry
@@ -31,6 +32,7 @@ from photojobs.core.library_trash import DeletedProject
 from photojobs.core.marks import (
     ColorLabel,
     Flag,
+    Marks,
     MarksChange,
     change_tags,
     discard_rejected,
@@ -147,25 +149,26 @@ class LibrarySession(QObject):
     def undo(self, project_id: str) -> DecisionStep | None:
         """Sets back the photos of the last decision; None when there is nothing to undo."""
         step = self.history.next_undo(project_id)
-        if step is None:
-            return None
-        with self.library.db.write() as s:
-            set_keep_flags(s, project_id, step.before)
-            put_marks(s, project_id, step.marks_before)
-        self.history.undone(project_id)
-        self._decided(project_id, step.photo_ids)
+        if step is not None:
+            self._apply_step(project_id, step.before, step.marks_before)
+            self.history.undone(project_id)
+            self._decided(project_id, step.photo_ids)
         return step
 
     def redo(self, project_id: str) -> DecisionStep | None:
         step = self.history.next_redo(project_id)
-        if step is None:
-            return None
-        with self.library.db.write() as s:
-            set_keep_flags(s, project_id, step.after)
-            put_marks(s, project_id, step.marks_after)
-        self.history.redone(project_id)
-        self._decided(project_id, step.photo_ids)
+        if step is not None:
+            self._apply_step(project_id, step.after, step.marks_after)
+            self.history.redone(project_id)
+            self._decided(project_id, step.photo_ids)
         return step
+
+    def _apply_step(
+        self, project_id: str, flags: dict[int, KeepFlags], marks: dict[int, Marks]
+    ) -> None:
+        with self.library.db.write() as s:
+            set_keep_flags(s, project_id, flags)
+            put_marks(s, project_id, marks)
 
     # -- marks: rating, flag, colour label, tags ----------------------------------------------
 

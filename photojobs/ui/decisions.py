@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from photojobs.core.decision_history import DecisionStep
 from photojobs.core.photos import KeepDecision
+from photojobs.ui.confirm import bulk_question, confirmed
 from photojobs.ui.culling import DECISION_WORDS
 
 if TYPE_CHECKING:
@@ -76,24 +76,16 @@ class Decisions(QObject):
         if n == 0:
             self.window.toast("Nothing to revert: every photo is kept.", "info")
             return
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Revert all decisions")
-        box.setText(f"Drop {plural(n, 'decision')} in “{project.name}”?")
-        box.setInformativeText(
-            "Every photo is kept whole again. No file is touched, and Undo "
-            f"({self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            " brings the decisions back."
+        undo_key = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.revert_dialog = bulk_question(
+            self.window,
+            "Revert all decisions",
+            f"Drop {plural(n, 'decision')} in “{project.name}”?",
+            f"Every photo is kept whole again. No file is touched, and Undo ({undo_key}) "
+            "brings the decisions back.",
+            f"Revert {plural(n, 'decision')}",
         )
-        revert_button = box.addButton(
-            f"Revert {plural(n, 'decision')}", QMessageBox.ButtonRole.DestructiveRole
-        )
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)  # a stray Enter keeps the cull
-        box.setEscapeButton(cancel)
-        self.revert_dialog = box
-        box.exec()
-        if box.clickedButton() is not revert_button:
+        if not confirmed(self.revert_dialog):
             return
         reverted = self.session.revert(project.id)
         if reverted:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from photojobs.core.marks import ColorLabel, Flag, MarkError
+from photojobs.ui.confirm import bulk_question, confirmed
 from photojobs.ui.culling import LABEL_KEYS, SHORTCUTS, make_action
 from photojobs.ui.decisions import plural
 
@@ -122,22 +123,14 @@ class MarkActions(QObject):
         if n == 0:
             self.window.toast("No rejected photo left to discard.", "info")
             return
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Discard rejected photos")
-        box.setText(f"Discard {plural(n, 'rejected photo')} in “{project.name}”?")
-        box.setInformativeText(
-            "Their files go to the project's trash at the next commit. Undo takes this back."
+        self.dialog = bulk_question(
+            self.window,
+            "Discard rejected photos",
+            f"Discard {plural(n, 'rejected photo')} in “{project.name}”?",
+            "Their files go to the project's trash at the next commit. Undo takes this back.",
+            f"Discard {plural(n, 'photo')}",
         )
-        discard = box.addButton(
-            f"Discard {plural(n, 'photo')}", QMessageBox.ButtonRole.DestructiveRole
-        )
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        self.dialog = box
-        box.exec()
-        if box.clickedButton() is not discard:
+        if not confirmed(self.dialog):
             return
         done = self.session.discard_rejected(project.id)
         if done:
