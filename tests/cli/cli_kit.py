@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,16 @@ class Cli:
             assert proc.stderr.startswith("photojobs-cli: ")
             assert proc.stderr.count("\n") == 1, "one clear line"
         return proc.stderr
+
+
+def killed_run(cli: Cli, moment: str) -> None:
+    """A worker that dies at `moment` (a crash point), as a crash would: SIGKILL, nothing
+    cleaned up."""
+    from photojobs.core.crash_points import CRASH_ENV
+
+    cmd = [sys.executable, "-m", "photojobs.cli.main", "--library", str(cli.lib)]
+    cmd += ["--config", str(cli.config), "run", "--until-idle", "--timeout", "60"]
+    proc = subprocess.run(
+        cmd, env=cli.env | {CRASH_ENV: moment}, capture_output=True, text=True, timeout=90
+    )
+    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr)

@@ -6,16 +6,11 @@ just the photos it names."""
 from __future__ import annotations
 
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_kit import Cli
-
-from photojobs.core.crash_points import CRASH_ENV
+from cli_kit import Cli, killed_run
 
 DATA = Path(__file__).parents[1] / "data"
 PHOTOS = 6
@@ -38,16 +33,6 @@ def project(cli: Cli) -> Path:
         shutil.copyfile(DATA / f"IMG_000{n}.JPG", folder / f"P{n}.JPG")
     cli.ok("scan", "Crash")
     return folder
-
-
-def killed_run(cli: Cli, moment: str) -> None:
-    """A worker that dies at `moment`, as a crash would: SIGKILL, nothing cleaned up."""
-    cmd = [sys.executable, "-m", "photojobs.cli.main", "--library", str(cli.lib)]
-    cmd += ["--config", str(cli.config), "run", "--until-idle", "--timeout", "60"]
-    proc = subprocess.run(
-        cmd, env=cli.env | {CRASH_ENV: moment}, capture_output=True, text=True, timeout=90
-    )
-    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr)
 
 
 def photos(cli: Cli) -> dict[str, dict[str, Any]]:

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_kit import Cli
-
-from photojobs.core.crash_points import CRASH_ENV
+from cli_kit import Cli, killed_run
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -31,15 +26,6 @@ def card(tmp_path: Path) -> Path:
     for n in (1, 2, 3):
         shutil.copyfile(DATA / f"IMG_000{n}.JPG", folder / f"IMG_{n}.JPG")
     return folder
-
-
-def killed_run(cli: Cli, moment: str) -> None:
-    cmd = [sys.executable, "-m", "photojobs.cli.main", "--library", str(cli.lib)]
-    cmd += ["--config", str(cli.config), "run", "--until-idle", "--timeout", "60"]
-    proc = subprocess.run(
-        cmd, env=cli.env | {CRASH_ENV: moment}, capture_output=True, text=True, timeout=90
-    )
-    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr)
 
 
 def digest(path: Path) -> str:

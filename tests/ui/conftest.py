@@ -69,6 +69,26 @@ def shoot_project(library: Library, card: Path) -> ProjectInfo:
 
 
 @pytest.fixture
+def wedding_window(qtbot, library: Library) -> Iterator[MainWindow]:
+    """The window on “Wedding”, four RAW+JPG pairs; the loop starts where a test says."""
+    from tests.ui.cull_kit import make_project
+
+    make_project(library, "Wedding")
+    session = LibrarySession(library)
+    win = MainWindow(session)
+    win.resize(1200, 760)
+    win.show()
+    qtbot.waitUntil(lambda: win.grid.model.rowCount() == 4)
+    win.grid.view.setFocus()
+    yield win
+    session.stop()
+    win.close()
+    win.grid.loader.shutdown()
+    QThreadPool.globalInstance().waitForDone(5_000)
+    win.deleteLater()
+
+
+@pytest.fixture
 def culling_window(qtbot, library: Library, shoot_project: ProjectInfo) -> Iterator[MainWindow]:
     """The main window on the shoot; the worker loop is not started (tests run jobs inline)."""
     session = LibrarySession(library)

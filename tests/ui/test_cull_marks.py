@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from sqlalchemy import select
 
@@ -15,11 +15,10 @@ from photojobs.core.db.models import Photo
 from photojobs.core.library import Library
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
-from photojobs.runtime.session import LibrarySession
 from photojobs.ui.grid.delegate import PADDING
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tags_panel import TagNameRole
-from tests.ui.test_cull_undo import answer, flags, make_project, press
+from tests.ui.cull_kit import answer, flags, press
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -36,21 +35,8 @@ def base_of(win: MainWindow, row: int) -> str:
 
 
 @pytest.fixture
-def window(qtbot, library: Library) -> Iterator[MainWindow]:
-    """The window on four RAW+JPG pairs; the worker loop starts only where a test says."""
-    make_project(library, "Wedding")
-    session = LibrarySession(library)
-    win = MainWindow(session)
-    win.resize(1200, 760)
-    win.show()
-    qtbot.waitUntil(lambda: win.grid.model.rowCount() == 4)
-    win.grid.view.setFocus()
-    yield win
-    session.stop()
-    win.close()
-    win.grid.loader.shutdown()
-    QThreadPool.globalInstance().waitForDone(5_000)
-    win.deleteLater()
+def window(wedding_window: MainWindow) -> MainWindow:
+    return wedding_window
 
 
 @pytest.fixture

@@ -4,69 +4,22 @@ processing is paused, and a paused queue said where the person looks."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import select
+from PySide6.QtCore import Qt, QTimer
 
-from photojobs.core.db.models import Photo
-from photojobs.core.library import Library, ProjectInfo
-from photojobs.core.photos import KeepDecision, scan_project
-from photojobs.runtime.session import LibrarySession
+from photojobs.core.library import Library
+from photojobs.core.photos import KeepDecision
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tray import Tray
+from tests.ui.cull_kit import answer, flags, make_project, press
 
-DATA = Path(__file__).parents[1] / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def make_project(library: Library, name: str, pairs: int = 4) -> ProjectInfo:
-    project = library.create_project(name)
-    for i in range(1, pairs + 1):
-        shutil.copyfile(DATA / f"IMG_000{i}.JPG", project.path / f"IMG_000{i}.JPG")
-        shutil.copyfile(DATA / "RAWFULL_0002.DNG", project.path / f"IMG_000{i}.DNG")
-    with library.db.write() as s:
-        scan_project(s, project.id, project.path)
-    return library.find_project(project.id)
-
-
 @pytest.fixture
-def window(qtbot, library: Library) -> Iterator[MainWindow]:
-    make_project(library, "Wedding")
-    session = LibrarySession(library)
-    win = MainWindow(session)
-    win.resize(1200, 760)
-    win.show()
-    qtbot.waitUntil(lambda: win.grid.model.rowCount() == 4)
-    win.grid.view.setFocus()
-    yield win
-    session.stop()
-    win.close()
-    win.grid.loader.shutdown()
-    QThreadPool.globalInstance().waitForDone(5_000)
-    win.deleteLater()
-
-
-def flags(library: Library, project_id: str) -> dict[str, tuple[bool, bool]]:
-    with library.db.read() as s:
-        rows = s.scalars(select(Photo).where(Photo.project_id == project_id))
-        return {r.base: (r.keep_jpg, r.keep_raw) for r in rows}
-
-
-def press(qtbot, win: MainWindow, row: int, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier):
-    if row >= 0:
-        win.grid.select_row(row)
-    qtbot.keyClick(win.grid.view, key, modifier)
-
-
-def answer(box: QMessageBox | None, text: str) -> None:
-    assert box is not None
-    next(b for b in box.buttons() if b.text() == text).click()
+def window(wedding_window: MainWindow) -> MainWindow:
+    return wedding_window
 
 
 def test_ctrl_z_undoes_the_last_decision_only_and_redo_takes_it_again(
