@@ -55,7 +55,7 @@ class Decisions(QObject):
         errors = self.session.decide(self.project_id, bases, decision, words)
         done = len(bases) - len(errors)
         if done > 1:  # a bulk action deserves a word; one photo's badge says it already
-            self.window.toast(f"{words}: {plural(done, 'photo')}. Ctrl+Z undoes it.", "info")
+            self.window.toast(f"{words}: {plural(done, 'photo')}. {self.undo_hint()}", "info")
         if errors:
             self.window.toast("; ".join(errors), "warning")
 
@@ -76,7 +76,7 @@ class Decisions(QObject):
         if n == 0:
             self.window.toast("Nothing to revert: every photo is kept.", "info")
             return
-        undo_key = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        undo_key = self.undo_key()
         self.revert_dialog = bulk_question(
             self.window,
             "Revert all decisions",
@@ -89,7 +89,16 @@ class Decisions(QObject):
             return
         reverted = self.session.revert(project.id)
         if reverted:
-            self.window.toast(f"Reverted {plural(reverted, 'decision')}. Ctrl+Z undoes it.", "info")
+            self.window.toast(
+                f"Reverted {plural(reverted, 'decision')}. {self.undo_hint()}", "info"
+            )
+
+    def undo_key(self) -> str:
+        """The key that undoes, as this platform writes it (it comes from the config)."""
+        return self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+    def undo_hint(self) -> str:
+        return f"{self.undo_key()} undoes it." if self.undo_key() else "Edit → Undo takes it back."
 
     def _took(self, step: DecisionStep | None, verb: str) -> None:
         if step is None:

@@ -134,4 +134,5 @@ class MarkActions(QObject):
             return
         done = self.session.discard_rejected(project.id)
         if done:
-            self.window.toast(f"Discarded {plural(done, 'rejected photo')}. Ctrl+Z undoes it.")
+            hint = self.window.decisions.undo_hint()
+            self.window.toast(f"Discarded {plural(done, 'rejected photo')}. {hint}")
