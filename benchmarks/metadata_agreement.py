@@ -22,14 +22,19 @@ EXTENSIONS = JPG_EXTENSIONS | RAW_EXTENSIONS | OTHER_EXTENSIONS
 
 def reference(paths: list[Path]) -> dict[str, dict[str, Any]]:
     """ExifTool's values by file path (-n: orientation as a number)."""
-    cmd = ["exiftool", "-json", "-n", "-DateTimeOriginal", "-CreateDate", "-Make", "-Model"]
+    cmd = ["exiftool", "-json", "-n", "-DateTimeOriginal", "-CreateDate", "-ModifyDate"]
     out = subprocess.run(
-        [*cmd, "-Orientation", *map(str, paths)], capture_output=True, text=True, check=False
+        [*cmd, "-Make", "-Model", "-Orientation", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     rows = json.loads(out.stdout or "[]")
     found = {}
     for r in rows:
-        date = r.get("DateTimeOriginal") or r.get("CreateDate")
+        # Our rule (docs/metadata.md) over ExifTool's values: the moment of capture, then
+        # the digitisation time, then the file's EXIF modification time.
+        date = r.get("DateTimeOriginal") or r.get("CreateDate") or r.get("ModifyDate")
         found[r["SourceFile"]] = {
             "date_taken": _date(date),
             "make": _text(r.get("Make")),
@@ -66,7 +71,11 @@ def _text(value: Any) -> str | None:
 
 
 def main(folder: str) -> int:
-    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower().lstrip(".") in EXTENSIONS)
+    paths = sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix.lower().lstrip(".") in EXTENSIONS and p.stat().st_size > 0
+    )
     if not paths:
         print(f"no camera files in {folder}")
         return 1

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import struct
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
-
-from PIL import Image
-
-EXIF_IFD = 0x8769
-GPS_IFD = 0x8825
 
 # (date, sub-seconds, UTC offset) tag triples, the moment of capture first.
 _DATE_TAGS = ((0x9003, 0x9291, 0x9011), (0x9004, 0x9292, 0x9012), (0x0132, 0x9290, 0x9010))
 _OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
-_BAD_IFD = (KeyError, ValueError, TypeError, OSError, SyntaxError, struct.error, EOFError)
-
-
-def collect_tags(exif: Image.Exif) -> tuple[dict[int, Any], dict[int, Any]]:
-    """IFD0 and Exif sub-IFD merged, plus the GPS IFD; a damaged sub-IFD is skipped."""
-    tags: dict[int, Any] = dict(exif)
-    gps: dict[int, Any] = {}
-    with suppress(*_BAD_IFD):
-        tags.update(exif.get_ifd(EXIF_IFD))
-    with suppress(*_BAD_IFD):
-        gps = dict(exif.get_ifd(GPS_IFD))
-    return tags, gps
 
 
 def text(value: Any) -> str | None:

@@ -9,10 +9,10 @@ from typing import Any
 
 from PIL import Image
 
+from .camera_tags import CameraTags, read_camera_tags
 from .errors import ImageError, check_readable, os_error_reason
 from .exif_values import (
     capture_time,
-    collect_tags,
     exposure_text,
     gps_position,
     number,
@@ -63,40 +63,43 @@ class PhotoMetadata:
 
 
 def read_metadata(path: Path) -> PhotoMetadata:
-    """Metadata of a JPEG, TIFF, PNG, ... or RAW file; ImageError when it cannot be read."""
+    """Metadata of a JPEG, TIFF, PNG, HEIC, ... or RAW file; ImageError when it cannot be read.
+
+    The tags come from the file's container (`camera_tags`), never from decoding pixels, so a
+    RAW that LibRaw cannot open still gives its camera and date.
+    """
     check_readable(path)
+    found = read_camera_tags(path)
     if is_raw(path):
-        return _raw_metadata(path)
-    with (
-        image_errors(path, _NO_LIMIT),
-        Image.open(path, formats=registered(OTHER_FORMATS)) as image,
-    ):
-        tags, gps = collect_tags(_header_exif(image))
-        size = image.size
-        file_format = image.format
-    orientation = valid_orientation(tags.get(ORIENTATION_TAG))
+        return _raw_metadata(path, found)
+    try:
+        with (
+            image_errors(path, _NO_LIMIT),
+            Image.open(path, formats=registered(OTHER_FORMATS)) as image,
+        ):
+            size, file_format = image.size, image.format
+    except ImageError:
+        if found.size is None:
+            raise
+        size, file_format = found.size, "HEIF"  # only ISO media files state a size Pillow lacks
+    orientation = valid_orientation(found.tags.get(ORIENTATION_TAG))
     extra: dict[str, Any] = {"format": file_format}
-    return _build(path, tags, gps, oriented_size(size, orientation), orientation, extra)
+    return _build(path, found, oriented_size(size, orientation), orientation, extra)
 
 
-def _header_exif(image: Image.Image) -> Image.Exif:
-    # PNG's getexif() decodes the whole image to look for an eXIf chunk after the pixels.
-    if image.format != "PNG":
-        return image.getexif()
-    exif = Image.Exif()
-    if "exif" in image.info:
-        exif.load(image.info["exif"])
-    return exif
-
-
-def _raw_metadata(path: Path) -> PhotoMetadata:
-    """LibRaw for size and orientation; the TIFF container (DNG, NEF, ARW, CR2) for tags."""
-    with open_raw(path) as raw:
-        sizes, other, lens = raw.sizes, raw.other, raw.lens
-    tags, gps = _tiff_tags(path)
+def _raw_metadata(path: Path, found: CameraTags) -> PhotoMetadata:
+    """Tags from the container; LibRaw, when it can open the file, for size and orientation
+    (as the previews are rendered) and for what the container did not say (maker notes)."""
+    try:
+        with open_raw(path) as raw:
+            sizes, other, lens = raw.sizes, raw.other, raw.lens
+    except ImageError:
+        if not found.tags:
+            raise  # neither a container we know nor LibRaw: say what LibRaw said
+        orientation = valid_orientation(found.tags.get(ORIENTATION_TAG))
+        return _build(path, found, (0, 0), orientation, {"format": "RAW"})
     orientation = orientation_from_flip(sizes.flip)
     size = oriented_size((sizes.width, sizes.height), orientation)
-    # Fill what the container did not say from what LibRaw parsed (maker notes, CR3, ...).
     fallbacks = {
         0x8827: other.iso_speed,
         0x829A: other.shutter_speed,
@@ -104,32 +107,24 @@ def _raw_metadata(path: Path) -> PhotoMetadata:
         0x920A: other.focal_length,
         0xA434: lens.model,
     }
+    tags = found.tags
     for tag, value in fallbacks.items():
         if tags.get(tag) is None and value:
             tags[tag] = value
     if capture_time(tags) is None and other.timestamp and other.timestamp.year > 1970:
         tags[0x9003] = other.timestamp.strftime("%Y:%m:%d %H:%M:%S")
     extra: dict[str, Any] = {"format": "RAW", "raw_size": [sizes.raw_width, sizes.raw_height]}
-    return _build(path, tags, gps, size, orientation, extra)
-
-
-def _tiff_tags(path: Path) -> tuple[dict[int, Any], dict[int, Any]]:
-    """EXIF of a TIFF-based RAW through Pillow; empty when Pillow cannot open the container."""
-    try:
-        with Image.open(path, formats=("TIFF",)) as image:
-            return collect_tags(image.getexif())
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return {}, {}
+    return _build(path, found, size, orientation, extra)
 
 
 def _build(
     path: Path,
-    tags: dict[int, Any],
-    gps: dict[int, Any],
+    found: CameraTags,
     size: tuple[int, int],
     orientation: int,
     extra: dict[str, Any],
 ) -> PhotoMetadata:
+    tags, gps = found.tags, found.gps
     date_taken, date_source = capture_time(tags), "exif"
     if date_taken is None:
         date_taken, date_source = _file_time(path), "file_time"
