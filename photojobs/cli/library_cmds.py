@@ -12,7 +12,7 @@ from photojobs.core.config import Config
 from photojobs.core.db import Database
 from photojobs.core.library import Library
 from photojobs.core.marks import MarkError, parse_flag, parse_label, parse_rating, parse_tag
-from photojobs.core.marks.filters import PhotoFilter, find_photos
+from photojobs.core.marks.filters import PhotoFilter, find_photos, parse_day
 from photojobs.core.paths import DATA_DIR
 from photojobs.core.photos import KeepDecision
 from photojobs.core.rebuild import rebuild_database
@@ -59,6 +59,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ph.add_argument("--flag", metavar="F", help="pick, reject or none")
     ph.add_argument("--label", metavar="L", help="a colour, or none")
     ph.add_argument("--tag", metavar="T", help="tagged T (or a tag nested under T)")
+    ph.add_argument("--camera", metavar="C", help="taken with camera model C")
+    ph.add_argument("--lens", metavar="L", help="taken with lens L")
+    ph.add_argument("--taken-from", metavar="DATE", help="taken on DATE (2023-06-15) or later")
+    ph.add_argument("--taken-to", metavar="DATE", help="taken on DATE or earlier")
 
     keep = sub.add_parser("keep", parents=[common], help="decide what to keep")
     keep.add_argument("project")
@@ -221,6 +225,10 @@ def _photos(lib: Library, args: argparse.Namespace) -> int:
             flag=None if args.flag is None else parse_flag(args.flag),
             label=None if args.label is None else parse_label(args.label),
             tag=None if args.tag is None else parse_tag(args.tag),
+            camera=args.camera,
+            lens=args.lens,
+            date_from=None if args.taken_from is None else parse_day(args.taken_from, "taken-from"),
+            date_to=None if args.taken_to is None else parse_day(args.taken_to, "taken-to"),
             pending_only=args.pending,
         )
     except MarkError as e:

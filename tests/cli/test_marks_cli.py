@@ -65,3 +65,24 @@ def test_bad_values_and_unknown_bases_fail_in_one_line(
 ) -> None:
     assert message in cli.fails(*args)
     assert cli.ok("photos", "Shoot")[0]["rating"] == 0, "nothing changed"
+
+
+def test_photos_by_camera_and_days_taken(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    cli.ok("project", "create", "Trip")
+    card = tmp_path / "card"
+    card.mkdir()
+    for base, sample in (("A", "IMG_0001.JPG"), ("B", "IMG_0002.JPG")):
+        shutil.copyfile(DATA / sample, card / f"{base}.JPG")
+    cli.ok("import", "Trip", str(card), "--wait")  # reads each photo's capture facts
+    assert [r["base"] for r in cli.ok("photos", "Trip", "--camera", "ILCE-7M3")] == ["B"]
+    assert [r["base"] for r in cli.ok("photos", "Trip", "--camera", "Canon Canon EOS 80D")] == ["A"]
+    both = cli.ok("photos", "Trip", "--taken-from", "2023-06-15", "--taken-to", "2023-06-15")
+    assert [r["base"] for r in both] == ["A", "B"]
+    assert cli.ok("photos", "Trip", "--taken-from", "2023-06-15T08:01:00") == [
+        r for r in cli.ok("photos", "Trip") if r["base"] == "B"
+    ]
+    assert cli.ok("photos", "Trip", "--taken-to", "2023-06-14") == []
+    assert "taken-from must be a date such as 2023-06-15" in cli.fails(
+        "photos", "Trip", "--taken-from", "15/06/2023"
+    )

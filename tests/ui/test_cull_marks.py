@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from photojobs.core.library import Library
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
 from photojobs.ui.grid.delegate import PADDING
+from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tags_panel import TagNameRole
 from tests.ui.cull_kit import answer, flags, press
@@ -278,3 +279,54 @@ def test_auto_advance_moves_on_in_the_grid_and_the_viewer(
     qtbot.waitUntil(lambda: window.viewer.details.id != shown)
     assert window.viewer.row == 3
     assert QSettings().value("cull/auto_advance", False, bool) is True
+
+
+def test_days_taken_and_the_sorts_a_photographer_combines(
+    qtbot, window: MainWindow, library: Library
+) -> None:
+    grid, bar = window.grid, window.grid.marks_bar
+    project_id = grid.model.project_id
+    with library.db.write() as s:  # a three-day wedding: the rehearsal, the day, the brunch
+        for base, taken in (
+            ("IMG_0001", "2023-06-15T08:00:00"),
+            ("IMG_0002", "2023-06-15T08:01:37"),
+            ("IMG_0003", "2023-06-16T10:00:00"),
+            ("IMG_0004", "2023-06-17"),
+        ):
+            photo = s.scalars(
+                select(Photo).where(Photo.project_id == project_id, Photo.base == base)
+            )
+            photo.one().date_taken = taken
+    grid.refresh_choices()
+    days = [bar.taken_from.itemData(i) for i in range(1, bar.taken_from.count())]
+    assert days == ["2023-06-15", "2023-06-16", "2023-06-17"]
+    assert bar.taken_from.itemText(2) == QLocale().toString(QDate(2023, 6, 16), "ddd d MMM yyyy")
+
+    def shown() -> list[str]:
+        return [grid.model.photo(r).base for r in range(grid.model.rowCount())]  # type: ignore[union-attr]
+
+    bar.taken_from.setCurrentIndex(bar.taken_from.findData("2023-06-16"))
+    qtbot.waitUntil(lambda: shown() == ["IMG_0003", "IMG_0004"])
+    bar.taken_to.setCurrentIndex(bar.taken_to.findData("2023-06-16"))
+    qtbot.waitUntil(lambda: shown() == ["IMG_0003"])
+    bar.taken_from.setCurrentIndex(bar.taken_from.findData("2023-06-17"))  # back to front
+    qtbot.waitUntil(lambda: shown() == ["IMG_0003", "IMG_0004"])
+    assert grid.model.marks.describe() == ["taken 2023-06-16 to 2023-06-17"]
+    assert bar.clear_button.isVisible()
+    bar.clear_button.click()
+    qtbot.waitUntil(lambda: grid.model.rowCount() == 4)
+
+    press(qtbot, window, grid.model.row_of(_id(library, project_id, "IMG_0004")), Qt.Key.Key_5)
+    press(qtbot, window, grid.model.row_of(_id(library, project_id, "IMG_0002")), Qt.Key.Key_2)
+    press(qtbot, window, grid.model.row_of(_id(library, project_id, "IMG_0001")), Qt.Key.Key_7)
+    grid.sort_box.setCurrentText(SortOrder.RATING.value)
+    qtbot.waitUntil(lambda: shown() == ["IMG_0004", "IMG_0002", "IMG_0001", "IMG_0003"])
+    grid.sort_box.setCurrentText(SortOrder.LABEL.value)  # 7 is yellow; the rest by date
+    qtbot.waitUntil(lambda: shown() == ["IMG_0001", "IMG_0002", "IMG_0003", "IMG_0004"])
+    grid.sort_box.setCurrentText(SortOrder.DATE.value)
+
+
+def _id(library: Library, project_id: str, base: str) -> int:
+    with library.db.read() as s:
+        query = select(Photo.id).where(Photo.project_id == project_id, Photo.base == base)
+        return int(s.scalar(query))

@@ -4,12 +4,13 @@ date range, pending. One query API for the GUI's filter bar and `photojobs-cli p
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo, PhotoTag, Tag
-from photojobs.core.marks.model import TAG_SEPARATOR, ColorLabel, Flag
+from photojobs.core.marks.model import TAG_SEPARATOR, ColorLabel, Flag, MarkError
 from photojobs.core.photos import PhotoRecord, pending_clause, records_of
 
 
@@ -46,6 +47,19 @@ class PhotoFilter:
         if self.pending_only:
             out.append("pending deletion")
         return out
+
+
+def parse_day(value: str, name: str = "date") -> str:
+    """An ISO date ("2023-06-15") or date-time as the filters compare it; MarkError if not."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text)
+    except ValueError:
+        raise MarkError(f"{name} must be a date such as 2023-06-15, not {value!r}") from None
+    return text
 
 
 def filter_clauses(f: PhotoFilter) -> list[ColumnElement[bool]]:
@@ -100,6 +114,18 @@ def cameras(session: Session, project_id: str) -> list[str]:
         .order_by(Photo.camera_model)
     )
     return [m for m in session.scalars(query) if m]
+
+
+def days(session: Session, project_id: str) -> list[str]:
+    """The days photos were taken on ("2023-06-15"), oldest first: the date range choices."""
+    day = func.substr(Photo.date_taken, 1, 10)
+    query = (
+        select(day)
+        .where(Photo.project_id == project_id, Photo.date_taken.is_not(None))
+        .distinct()
+        .order_by(day)
+    )
+    return [d for d in session.scalars(query) if d and len(d) == 10]
 
 
 def lenses(session: Session, project_id: str) -> list[str]:

@@ -1,9 +1,12 @@
-"""The grid's second filter row: minimum rating, flag, colour label, tag, camera and lens,
-combined with the decision/format filter; a combo in use is highlighted, one click clears."""
+"""The grid's second filter row: minimum rating, flag, colour label, tag, camera, lens and
+the days taken (from, to), combined with the decision/format filter; a combo in use is
+highlighted, one click clears."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from photojobs.core.marks import ColorLabel, Flag
@@ -16,12 +19,13 @@ LABELS = [(c.value.capitalize(), c) for c in ColorLabel if c is not ColorLabel.N
 IN_USE = "QComboBox { font-weight: 600; }"
 
 
-def _combo(name: str, choices: list[tuple[str, object]]) -> QComboBox:
+def _combo(name: str, choices: list[tuple[str, object]], anything: str = "") -> QComboBox:
     """ "Any rating", "Any lens": the first item names the filter, so no label takes room
     and a narrow window can still shrink the row."""
     box = QComboBox()
     box.setAccessibleName(name)
-    box.addItem(f"{ANY} {name.lower()}", None)
+    box.setProperty("anything", anything or f"{ANY} {name.lower()}")
+    box.addItem(box.property("anything"), None)
     for text, value in choices:
         box.addItem(text, value)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -41,6 +45,11 @@ class MarksFilterBar(QWidget):
         self.tag = _combo("Tag", [])
         self.camera = _combo("Camera", [])
         self.lens = _combo("Lens", [])
+        self.taken_from = _combo("Taken from", [], "From first day")
+        self.taken_to = _combo("Taken to", [], "To last day")
+        for box in (self.taken_from, self.taken_to):
+            box.setProperty("days", True)
+            box.setMinimumContentsLength(12)  # "Sat 15 Jun 2023" stays readable
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setToolTip("Show every photo again")
         layout = QHBoxLayout(self)
@@ -61,10 +70,15 @@ class MarksFilterBar(QWidget):
             "Tag": self.tag,
             "Camera": self.camera,
             "Lens": self.lens,
+            "Taken from": self.taken_from,
+            "Taken to": self.taken_to,
         }
 
     def value(self) -> MarksFilter:
         flag, label = self.flag.currentData(), self.label.currentData()  # Qt hands back str
+        first, last = self.taken_from.currentData(), self.taken_to.currentData()
+        if first and last and first > last:  # picked back to front: still the days between
+            first, last = last, first
         return MarksFilter(
             min_rating=self.rating.currentData(),
             flag=Flag(flag) if flag else None,
@@ -72,22 +86,39 @@ class MarksFilterBar(QWidget):
             tag=self.tag.currentData(),
             camera=self.camera.currentData(),
             lens=self.lens.currentData(),
+            date_from=first,
+            date_to=last,
         )
 
-    def set_choices(self, tags: list[str], cameras: list[str], lenses: list[str]) -> None:
-        """The project's own tags, cameras and lenses; a choice still offered stays chosen."""
+    def set_choices(
+        self, tags: list[str], cameras: list[str], lenses: list[str], days: Sequence[str] = ()
+    ) -> None:
+        """The project's own tags, cameras, lenses and days ("2023-06-15"); a choice still
+        offered stays chosen."""
         self._quiet = True
-        for box, names in ((self.tag, tags), (self.camera, cameras), (self.lens, lenses)):
+        lists = [(self.tag, tags), (self.camera, cameras), (self.lens, lenses)]
+        lists += [(self.taken_from, list(days)), (self.taken_to, list(days))]
+        for box, names in lists:
             current = box.currentData()
             if [box.itemData(i) for i in range(1, box.count())] == names:
                 continue
             box.clear()
-            box.addItem(f"{ANY} {box.accessibleName().lower()}", None)
+            box.addItem(box.property("anything"), None)
             for name in names:
-                box.addItem(name, name)
+                box.addItem(_shown(box, name), name)
             if current is not None and current not in names:
-                box.addItem(current, current)  # a filter in use is not dropped behind one's back
+                box.addItem(_shown(box, current), current)  # a filter in use stays
             box.setCurrentIndex(max(0, box.findData(current)) if current is not None else 0)
+        self._quiet = False
+        self._changed()
+
+    def set_days(self, first: str | None, last: str | None) -> None:
+        """Show the photos taken from one day to another (ISO dates; None: open end)."""
+        self._quiet = True
+        for box, day in ((self.taken_from, first), (self.taken_to, last)):
+            if day is not None and box.findData(day) < 0:
+                box.addItem(_shown(box, day), day)
+            box.setCurrentIndex(box.findData(day) if day is not None else 0)
         self._quiet = False
         self._changed()
 
@@ -113,3 +144,12 @@ class MarksFilterBar(QWidget):
         if value != self._last:
             self._last = value
             self.changed.emit(value)
+
+
+def _shown(box: QComboBox, value: str) -> str:
+    """A day as the photographer's locale writes it ("Sat 15 Jun 2023"); other values as is."""
+    if box.property("days"):
+        day = QDate.fromString(value, Qt.DateFormat.ISODate)
+        if day.isValid():
+            return QLocale().toString(day, "ddd d MMM yyyy")
+    return value

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.db import Database
-from photojobs.core.marks.filters import cameras, lenses
+from photojobs.core.marks.filters import cameras, days, lenses
 from photojobs.core.marks.tags import project_tags
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
@@ -136,11 +136,13 @@ class GridPanel(QWidget):
         """The tags, cameras and lenses the filter row offers: short indexed reads."""
         project_id = self.model.project_id
         if project_id is None:
-            self.marks_bar.set_choices([], [], [])
+            self.marks_bar.set_choices([], [], [], [])
             return
         with self.model.db.read() as s:
             tags = [name for name, _n in project_tags(s, project_id)]
-            self.marks_bar.set_choices(tags, cameras(s, project_id), lenses(s, project_id))
+            self.marks_bar.set_choices(
+                tags, cameras(s, project_id), lenses(s, project_id), days(s, project_id)
+            )
 
     def _marks_changed(self, marks: MarksFilter) -> None:
         self.model.set_marks_filter(marks)

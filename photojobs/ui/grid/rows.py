@@ -31,6 +31,8 @@ class PhotoFilter(StrEnum):
 class SortOrder(StrEnum):
     DATE = "Date taken"
     NAME = "Name"
+    RATING = "Rating"  # highest first, then by date taken
+    LABEL = "Colour label"  # red, yellow, green, blue, purple, then unlabelled; then by date
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ def photo_ids(
 ) -> list[int]:
     """Ids in grid order; names in natural order (SLOW_2 before SLOW_10), undated last.
     `marks` adds rating, flag, label, tag, camera and lens to the decision/format filter."""
-    query = select(Photo.id, Photo.date_taken, Photo.base).where(Photo.project_id == project_id)
+    query = select(Photo.id, Photo.date_taken, Photo.base, Photo.rating, Photo.color_label).where(
+        Photo.project_id == project_id
+    )
     clause = _filter_clause(f)
     if clause is not None:
         query = query.where(clause)
@@ -109,11 +113,18 @@ def photo_ids(
         query = query.where(*filter_clauses(marks))
     with db.read() as s:
         rows = s.execute(query).all()
-    if order is SortOrder.DATE:
-        rows.sort(key=lambda r: (r.date_taken is None, r.date_taken or "", natural_key(r.base)))
-    else:
+    if order is SortOrder.NAME:
         rows.sort(key=lambda r: natural_key(r.base))
+        return [r.id for r in rows]
+    rows.sort(key=lambda r: (r.date_taken is None, r.date_taken or "", natural_key(r.base)))
+    if order is SortOrder.RATING:
+        rows.sort(key=lambda r: -(r.rating or 0))  # stable: by date within one rating
+    elif order is SortOrder.LABEL:
+        rows.sort(key=lambda r: _LABEL_ORDER.get(r.color_label, len(_LABEL_ORDER)))
     return [r.id for r in rows]
+
+
+_LABEL_ORDER = {c.value: i for i, c in enumerate(c for c in ColorLabel if c is not ColorLabel.NONE)}
 
 
 _COLUMNS = (
