@@ -44,6 +44,7 @@ bench-metadata: $(STAMP)
 bench-gui: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui_processes.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_grid_scale.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/images

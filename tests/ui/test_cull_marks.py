@@ -163,7 +163,14 @@ def test_badges_are_painted_and_a_reject_looks_unlike_a_discard(
     press(qtbot, window, 0, Qt.Key.Key_3)
     press(qtbot, window, 1, Qt.Key.Key_X)
     press(qtbot, window, 2, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: grid.model.photo(0).rating == 3 and grid.model.photo(2).pending)
+    # Every changed row read again before the grab: a row still unread paints as loading.
+    qtbot.waitUntil(
+        lambda: (
+            grid.model.photo(0).rating == 3
+            and grid.model.photo(1).flag == Flag.REJECT
+            and grid.model.photo(2).pending
+        )
+    )
     grid.select_row(3)  # selection colours stay off the cells compared
     grid.view.viewport().repaint()
     after = [cell_box(window, r) for r in range(4)]

@@ -1,12 +1,17 @@
 """The grid's model: the ordered photo ids of one project, with row data read in pages.
 
 `data()` only looks up; a missing page is read on the next turn of the event loop and
-announced with `dataChanged`. Live changes insert, remove or update just the rows they touch.
+announced with `dataChanged`. Live changes insert, remove or update just the rows they touch;
+a change scattered over many places (a commit that hides every other photo of 100k) resets
+the model once instead, and the grid panel puts the selection and the view back. The rows
+read are kept up to a bound, like the thumbnails: scrolling through 100k photos does not
+keep 100k rows in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -23,6 +28,8 @@ from photojobs.ui.grid.rows import (
 )
 
 PAGE = 200
+MAX_ROWS = 50 * PAGE  # rows kept read; the rest are read again when shown
+MANY_BLOCKS = 64  # beyond this many separate insertions/removals, one reset is cheaper
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PhotoRowRole = Qt.ItemDataRole.UserRole + 2
@@ -39,6 +46,7 @@ class PhotoGridModel(QAbstractListModel):
         self.order = SortOrder.DATE
         self.marks = MarksFilter()  # rating, flag, label, tag, camera, lens
         self._ids: list[int] = []
+        self._row_by_id: dict[int, int] | None = None  # built on demand after each change
         self._rows: dict[int, PhotoRow] = {}
         self._wanted: set[int] = set()
         self._page_timer = QTimer(self)
@@ -83,7 +91,7 @@ class PhotoGridModel(QAbstractListModel):
         self.beginResetModel()  # a different project is a different list
         self.project_id = project_id
         self._rows.clear()
-        self._ids = self._query_ids()
+        self._set_ids(self._query_ids())
         self.endResetModel()
 
     def set_filter(self, f: PhotoFilter, order: SortOrder | None = None) -> None:
@@ -111,18 +119,30 @@ class PhotoGridModel(QAbstractListModel):
         return self._ids[row]
 
     def row_of(self, photo_id: int) -> int:
-        try:
-            return self._ids.index(photo_id)
-        except ValueError:
-            return -1
+        if self._row_by_id is None:
+            self._row_by_id = {pid: row for row, pid in enumerate(self._ids)}
+        return self._row_by_id.get(photo_id, -1)
+
+    def _set_ids(self, ids: list[int]) -> None:
+        self._ids, self._row_by_id = ids, None
 
     def photo(self, row: int) -> PhotoRow | None:
         if not 0 <= row < len(self._ids):
             return None
         photo_id = self._ids[row]
         if photo_id not in self._rows:
-            self._rows.update(load_rows(self.db, [photo_id]))
+            self._keep_rows(load_rows(self.db, [photo_id]))
         return self._rows.get(photo_id)
+
+    def _keep_rows(self, rows: dict[int, PhotoRow]) -> None:
+        """Keep newly read rows; the longest-kept ones go when there are too many."""
+        for pid in rows:
+            self._rows.pop(pid, None)  # a re-read row counts as new
+        self._rows.update(rows)
+        excess = len(self._rows) - MAX_ROWS
+        if excess > 0:
+            for pid in list(islice(self._rows, excess)):
+                del self._rows[pid]
 
     # -- live updates ----------------------------------------------------------------------
 
@@ -147,16 +167,22 @@ class PhotoGridModel(QAbstractListModel):
     def _announce(self, changed: set[int] | None) -> None:
         if not self._ids:
             return
-        if changed is None:
-            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
+        rows = sorted(r for pid in changed or () if (r := self.row_of(pid)) >= 0)
+        spans = list(_spans(rows))
+        if changed is None or len(spans) > MANY_BLOCKS:
+            first, last = (0, len(self._ids) - 1) if changed is None else (rows[0], rows[-1])
+            self.dataChanged.emit(self.index(first), self.index(last))  # views repaint what shows
             return
-        for pid in changed:
-            row = self.row_of(pid)
-            if row >= 0:
-                self.dataChanged.emit(self.index(row), self.index(row))
+        for first, last in spans:
+            self.dataChanged.emit(self.index(first), self.index(last))
 
     def _apply_difference(self, new_ids: list[int]) -> None:
-        keep = set(new_ids)
+        keep, present = set(new_ids), set(self._ids)
+        if _runs(self._ids, keep) + _runs(new_ids, present) > MANY_BLOCKS:
+            self.beginResetModel()
+            self._set_ids(new_ids)
+            self.endResetModel()
+            return
         # removals, bottom-up in contiguous blocks
         row = len(self._ids) - 1
         while row >= 0:
@@ -168,13 +194,14 @@ class PhotoGridModel(QAbstractListModel):
                 row -= 1
             self.beginRemoveRows(QModelIndex(), row + 1, end)
             del self._ids[row + 1 : end + 1]
+            self._row_by_id = None
             self.endRemoveRows()
         remaining = set(self._ids)
         survivors = [i for i in new_ids if i in remaining]
         if survivors != self._ids:  # an order change (e.g. dates arrived): move, keep selection
             self.layoutAboutToBeChanged.emit()
             old = {pid: r for r, pid in enumerate(self._ids)}
-            self._ids = survivors
+            self._set_ids(survivors)
             moved_from = [self.index(old[pid]) for pid in survivors]
             self.changePersistentIndexList(
                 moved_from, [self.index(r) for r in range(len(survivors))]
@@ -191,6 +218,7 @@ class PhotoGridModel(QAbstractListModel):
                 r += 1
             self.beginInsertRows(QModelIndex(), start, r - 1)
             self._ids[start:start] = new_ids[start:r]
+            self._row_by_id = None
             self.endInsertRows()
 
     def _query_ids(self) -> list[int]:
@@ -211,6 +239,30 @@ class PhotoGridModel(QAbstractListModel):
             ids = self._ids[start : start + PAGE]
             if not ids:
                 continue
-            self._rows.update(load_rows(self.db, ids))
+            self._keep_rows(load_rows(self.db, ids))
             end = min(start + PAGE, len(self._ids)) - 1
             self.dataChanged.emit(self.index(start), self.index(end))
+
+
+def _runs(ids: list[int], kept: set[int]) -> int:
+    """How many separate blocks of `ids` are not in `kept` (each is one Qt insert/remove)."""
+    runs, inside = 0, False
+    for pid in ids:
+        gone = pid not in kept
+        runs += gone and not inside
+        inside = gone
+    return runs
+
+
+def _spans(rows: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    start = prev = None
+    for row in rows:
+        if prev is not None and row == prev + 1:
+            prev = row
+            continue
+        if start is not None and prev is not None:
+            yield start, prev
+        start = prev = row
+    if start is not None and prev is not None:
+        yield start, prev

@@ -113,6 +113,9 @@ class GridPanel(QWidget):
         self.model.rowsInserted.connect(self._restore_view)
         self.model.rowsRemoved.connect(self._restore_view)
         self.model.layoutChanged.connect(self._restore_view)
+        self._kept_selection: tuple[str | None, int | None, list[int]] | None = None
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
         settings = QSettings()  # the photographer's last choices win over the config default
         thumbnail_size = int(settings.value("grid/thumbnail_size", thumbnail_size))
         order = str(settings.value("grid/sort", SortOrder.DATE.value))
@@ -188,6 +191,34 @@ class GridPanel(QWidget):
         if rect.isValid():
             bar = self.view.verticalScrollBar()
             bar.setValue(bar.value() + rect.top() - anchor[1])
+
+    def _before_reset(self) -> None:
+        """A scattered change resets the model: remember what the person had selected."""
+        selection = self.view.selectionModel()
+        current = self.view.currentIndex()
+        self._kept_selection = (
+            self.model.project_id,
+            self.model.photo_id(current.row()) if current.isValid() else None,
+            [self.model.photo_id(i.row()) for i in selection.selectedIndexes()],
+        )
+        self._hold_view()
+
+    def _after_reset(self) -> None:
+        """The same project after a reset: the same photos selected and current, the view
+        where it was. Another project: nothing to put back."""
+        kept, self._kept_selection = self._kept_selection, None
+        if kept is None or kept[0] != self.model.project_id:
+            self._anchor = None
+            return
+        _project, current_id, selected_ids = kept
+        selection = self.view.selectionModel()
+        rows = [r for pid in selected_ids if (r := self.model.row_of(pid)) >= 0]
+        flags = QItemSelectionModel.SelectionFlag
+        if current_id is not None and (row := self.model.row_of(current_id)) >= 0:
+            selection.setCurrentIndex(self.model.index(row), flags.NoUpdate)
+        for row in rows:
+            selection.select(self.model.index(row), flags.Select)
+        self._restore_view()
 
     def _in_view(self, index: QModelIndex) -> bool:
         return index.isValid() and self.view.visualRect(index).intersects(

@@ -1,0 +1,118 @@
+"""The grid at scale: a change scattered over a big project costs one pass, not one per
+photo; the selection and the view survive it; the rows kept read stay bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import update
+
+from photojobs.core.db.models import Photo
+from photojobs.core.library import Library, ProjectInfo
+from photojobs.ui.grid import model as grid_model
+from photojobs.ui.grid.model import PhotoGridModel
+from photojobs.ui.grid.panel import GridPanel
+from photojobs.ui.grid.rows import PhotoFilter
+from tests.ui.test_grid_order import add_photos, late
+
+N = 600
+
+
+@pytest.fixture
+def project(library: Library) -> ProjectInfo:
+    project = library.create_project("Big day")
+    add_photos(library, project, {f"DSC_{n:04}": late(n) for n in range(N)})
+    return project
+
+
+@pytest.fixture
+def panel(qtbot, library: Library, project: ProjectInfo) -> Iterator[GridPanel]:
+    grid = GridPanel(library.db, 96)
+    qtbot.addWidget(grid)
+    grid.resize(640, 420)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.show_project(project.id, project.path)
+    yield grid
+    grid.loader.shutdown()
+
+
+def _discard_every_other(library: Library, project: ProjectInfo) -> list[int]:
+    with library.db.write() as s:
+        ids = list(
+            s.scalars(
+                update(Photo)
+                .where(Photo.project_id == project.id, Photo.base.like("DSC_%"))
+                .where((Photo.id % 2) == 0)
+                .values(keep_jpg=False)
+                .returning(Photo.id)
+            )
+        )
+    return ids
+
+
+def test_a_scattered_change_resets_once_and_the_selection_survives(
+    qtbot, qtmodeltester, library: Library, project: ProjectInfo, panel: GridPanel
+) -> None:
+    model = panel.model
+    panel.filter_box.setCurrentText(PhotoFilter.KEPT.value)
+    qtbot.waitUntil(lambda: model.rowCount() == N)
+    odd = [model.photo_id(r) for r in range(N) if model.photo_id(r) % 2 == 1]
+    current, also = odd[150], odd[151]
+    panel.select_rows([model.row_of(current), model.row_of(also)])
+    signals: list[str] = []
+    model.modelReset.connect(lambda: signals.append("reset"))
+    model.rowsRemoved.connect(lambda *_: signals.append("removed"))
+    discarded = _discard_every_other(library, project)
+    model.photos_changed(discarded)
+    assert signals == ["reset"], "300 separate removals are one reset"
+    assert model.rowCount() == N - len(discarded)
+    qtmodeltester.check(model)
+    assert model.photo_id(panel.current_row()) == current
+    assert sorted(p.id for p in panel.selected_photos()) == sorted([current, also])
+    assert all(model.row_of(pid) == row for row, pid in enumerate(model._ids))
+
+
+def test_a_change_in_a_few_places_still_moves_rows_one_block_at_a_time(
+    qtbot, library: Library, project: ProjectInfo, panel: GridPanel
+) -> None:
+    model = panel.model
+    panel.filter_box.setCurrentText(PhotoFilter.KEPT.value)
+    qtbot.waitUntil(lambda: model.rowCount() == N)
+    gone = [model.photo_id(r) for r in (3, 4, 5, 300)]
+    signals: list[str] = []
+    model.modelReset.connect(lambda: signals.append("reset"))
+    model.rowsRemoved.connect(lambda *_: signals.append("removed"))
+    with library.db.write() as s:
+        s.execute(update(Photo).where(Photo.id.in_(gone)).values(keep_jpg=False))
+    model.photos_changed(gone)
+    assert signals == ["removed", "removed"]
+    assert [model.row_of(pid) for pid in gone] == [-1] * 4
+
+
+def test_updates_are_announced_in_runs_not_photo_by_photo(
+    qtbot, library: Library, project: ProjectInfo
+) -> None:
+    model = PhotoGridModel(library.db)
+    model.show_project(project.id)
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: spans.append((a.row(), b.row())))
+    ids = [model.photo_id(r) for r in (*range(10, 20), 40)]
+    model.photos_changed(ids)
+    assert spans == [(10, 19), (40, 40)]
+    spans.clear()
+    model.photos_changed([model.photo_id(r) for r in range(0, N, 3)])  # 200 runs: one span
+    assert spans == [(0, N - 3)]
+
+
+def test_the_rows_kept_read_are_bounded(
+    qtbot, monkeypatch, library: Library, project: ProjectInfo
+) -> None:
+    monkeypatch.setattr(grid_model, "MAX_ROWS", 250)
+    model = PhotoGridModel(library.db)
+    model.show_project(project.id)
+    for row in range(N):
+        assert model.photo(row) is not None
+        assert len(model._rows) <= 250
+    assert model.photo(0) is not None and model.photo(0).base == "DSC_0000"  # read again
