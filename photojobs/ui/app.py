@@ -21,7 +21,7 @@ from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.errors import install_excepthook, log_folder, setup_logging
 from photojobs.ui.library_open import open_checked
-from photojobs.ui.single_instance import InstanceServer, ask_running_instance_to_show
+from photojobs.ui.single_instance import InstanceLock, InstanceServer, hand_over
 from photojobs.ui.window_state import show_again
 
 
@@ -101,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("photojobs")
     with contextlib.suppress(FileNotFoundError):
         app.setWindowIcon(QIcon(str(app_icon_path())))
-    if not args.new_instance and ask_running_instance_to_show():
+    lock = None if args.new_instance else InstanceLock()
+    if lock is not None and not lock.acquire():
+        if not hand_over():
+            QMessageBox.information(
+                None, APP_NAME, "PhotoJobs is already starting. Its window will open shortly."
+            )
         return 0
     import qasync
 
@@ -116,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(session)
     window.restore_layout()
     install_tray(window, window.processes, session.loop)  # parented to the window
-    server = InstanceServer()
-    raise_on_second_launch(server, window)
+    server = InstanceServer() if lock is not None else None  # --new-instance: no socket
+    if server is not None:
+        raise_on_second_launch(server, window)
     session.start(with_scheduler=not args.no_scheduler)
     window.show()
     if args.quit_after_first_paint:
@@ -131,8 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(closed.wait())
     session.stop()
-    server.close()
+    if server is not None:
+        server.close()
     session.library.close()
+    if lock is not None:
+        lock.release()
     return 0
 
 
