@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -47,6 +47,7 @@ FINAL = ("completed", "failed", "canceled")
 
 class MainWindow(QMainWindow):
     PROJECTS_WIDTH = 240
+    config_changed = Signal(object)  # the saved Config: what shows and notifies follows it now
 
     def __init__(self, session: LibrarySession, parent: QWidget | None = None):
         super().__init__(parent)
@@ -413,8 +414,12 @@ class MainWindow(QMainWindow):
         self.settings_dialog.open()
 
     def _settings_saved(self, config: object) -> None:
-        """Sizes, workers and retention apply to the next jobs; the loop reads them live."""
+        """Sizes, workers and retention apply to the next jobs (the loop reads them live);
+        showing maintenance jobs and notifying successes apply at once."""
         self.config = self.session.library.config = config  # type: ignore[assignment]
+        show = bool(self.config.get("ui.include_maintenance_jobs"))
+        self.processes.dock.maintenance_box.setChecked(show)
+        self.config_changed.emit(self.config)
         self.toast("Settings saved.", "info")
 
     def show_shortcuts(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
 from photojobs import APP_NAME
+from photojobs.core.config import Config
 from photojobs.runtime.worker import WorkerLoop
 from photojobs.ui.icons import app_icon
 from photojobs.ui.processes import Processes
@@ -71,6 +72,9 @@ def ask_on_close(window: QWidget, running: int, tray: bool) -> str:
 class Tray(QObject):
     """One per application. The tray icon only exists where the platform offers one; the
     notifier and the close question work either way."""
+
+    def apply_config(self, config: Config) -> None:
+        self.notifier.notify_on_success = bool(config.get("ui.notify_on_success"))
 
     def __init__(
         self,
@@ -166,4 +170,7 @@ def install_tray(window: QWidget, processes: Processes, loop: WorkerLoop) -> Tra
     if QApplication.windowIcon().isNull():
         QApplication.setWindowIcon(app_icon())
     notify = bool(loop.library.config.get("ui.notify_on_success"))
-    return Tray(window, processes, loop, notify_on_success=notify)
+    tray = Tray(window, processes, loop, notify_on_success=notify)
+    if (changed := getattr(window, "config_changed", None)) is not None:
+        changed.connect(tray.apply_config)  # Settings saved: successes notified or not, now
+    return tray

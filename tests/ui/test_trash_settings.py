@@ -18,6 +18,7 @@ from photojobs.core.photos import KeepDecision
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.settings_dialog import SettingsDialog
 from photojobs.ui.trash_dialog import TrashDialog
+from photojobs.ui.tray import Tray
 from tests.ui.conftest import run_jobs, task_jobs
 
 
@@ -159,6 +160,24 @@ def test_settings_write_the_user_config(
     assert culling_window.config.get("maintenance.trash_retention_days") == 14
     assert QSettings().value("library") == str(tmp_path / "another library")
     assert not dialog.isVisible()
+
+
+def test_showing_maintenance_and_notifying_successes_apply_when_saved(
+    qtbot, culling_window: MainWindow, library: Library
+) -> None:
+    tray = Tray(culling_window, culling_window.processes, culling_window.session.loop,
+                notify_on_success=True, available=False)  # fmt: skip
+    culling_window.config_changed.connect(tray.apply_config)
+    dock = culling_window.processes.dock
+    assert not dock.maintenance_box.isChecked() and not dock.proxy.show_maintenance
+    dialog = open_settings(culling_window)
+    dialog.switches["ui.include_maintenance_jobs"].setChecked(True)
+    dialog.switches["ui.notify_on_success"].setChecked(False)
+    with qtbot.waitSignal(dialog.saved):
+        save_button(dialog).click()
+    assert dock.maintenance_box.isChecked() and dock.proxy.show_maintenance
+    assert culling_window.processes.model.show_maintenance
+    assert tray.notifier.notify_on_success is False, "not after the next start: now"
 
 
 def test_settings_refuse_a_bad_value_with_the_config_message(
