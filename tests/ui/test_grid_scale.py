@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtGui import QImage
 from sqlalchemy import update
 
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.ui.grid import model as grid_model
+from photojobs.ui.grid import thumbnails
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.grid.rows import PhotoFilter
@@ -116,3 +118,22 @@ def test_the_rows_kept_read_are_bounded(
         assert model.photo(row) is not None
         assert len(model._rows) <= 250
     assert model.photo(0) is not None and model.photo(0).base == "DSC_0000"  # read again
+
+
+def test_the_thumbnail_cache_is_bounded_by_bytes_not_by_count(qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(thumbnails, "CACHE_BYTES", 10 * 800 * 800 * 4)  # ten big pixmaps
+    loader = thumbnails.ThumbnailLoader()
+    big = QImage(800, 800, QImage.Format.Format_RGB32)
+    small = QImage(100, 100, QImage.Format.Format_RGB32)
+    for pid in range(30):
+        loader._on_loaded((pid, 400, 2.0), big)
+    assert len(loader._cache) == 10 and loader.cache_bytes == 10 * 800 * 800 * 4
+    assert [k[0] for k in loader._cache] == list(range(20, 30)), "the oldest went first"
+    for pid in range(100, 400):
+        loader._on_loaded((pid, 100, 1.0), small)
+    assert loader.cache_bytes <= thumbnails.CACHE_BYTES
+    assert len(loader._cache) > 30, "small pixmaps: many more fit"
+    loader.forget(399)
+    assert (399, 100, 1.0) not in loader._cache
+    assert loader.cache_bytes == sum(p.width() * p.height() * 4 for p in loader._cache.values())
+    loader.shutdown()

@@ -1,6 +1,8 @@
 """Thumbnails read and scaled off the GUI thread, cached as pixmaps by (photo, size, dpr).
 
 QImage may be made in any thread; only the QPixmap conversion happens on the GUI thread.
+The cache is bounded by bytes, not by count: 2,000 pixmaps were 0.3 GB at the default
+size and 1.4 GB at the largest on a 2x screen.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from PySide6.QtGui import QImage, QImageReader, QPixmap
 # Two threads: reading small JPEGs is disk-bound and each decode takes a few ms; more
 # threads would only compete with the image jobs for the two cores.
 LOADER_THREADS = 2
-CACHE_ITEMS = 2_000
+CACHE_BYTES = 192 * 1024 * 1024  # a few screenfuls at the largest size on a 2x screen
 
 Key = tuple[int, int, float]  # photo id, box size in px, device pixel ratio
 
@@ -44,6 +46,7 @@ class ThumbnailLoader(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(LOADER_THREADS)
         self._cache: OrderedDict[Key, QPixmap] = OrderedDict()
+        self.cache_bytes = 0
         self._asked: set[Key] = set()
         self._missing: set[Key] = set()
         self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
@@ -66,15 +69,13 @@ class ThumbnailLoader(QObject):
 
     def forget(self, photo_id: int) -> None:
         """The photo's thumbnail changed on disk: read it again next time."""
-        for store in (self._cache, self._missing):
-            for key in [k for k in store if k[0] == photo_id]:
-                if isinstance(store, OrderedDict):
-                    del store[key]
-                else:
-                    store.discard(key)
+        for key in [k for k in self._cache if k[0] == photo_id]:
+            self.cache_bytes -= _size_of(self._cache.pop(key))
+        self._missing = {k for k in self._missing if k[0] != photo_id}
 
     def clear(self) -> None:
         self._cache.clear()
+        self.cache_bytes = 0
         self._missing.clear()
 
     def shutdown(self) -> None:
@@ -89,7 +90,15 @@ class ThumbnailLoader(QObject):
             return
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(key[2])
+        if key in self._cache:
+            self.cache_bytes -= _size_of(self._cache.pop(key))
         self._cache[key] = pixmap
-        while len(self._cache) > CACHE_ITEMS:
-            self._cache.popitem(last=False)
+        self.cache_bytes += _size_of(pixmap)
+        while self.cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+            _key, oldest = self._cache.popitem(last=False)
+            self.cache_bytes -= _size_of(oldest)
         self.thumbnail_ready.emit(key[0])
+
+
+def _size_of(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth()) // 8
