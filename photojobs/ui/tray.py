@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon,
 from photojobs import APP_NAME
 from photojobs.core.config import Config
 from photojobs.runtime.worker import WorkerLoop
+from photojobs.ui.desktop_notifications import DesktopNotifier
 from photojobs.ui.icons import app_icon
 from photojobs.ui.processes import Processes
 from photojobs.ui.processes.announcer import Announcement, plural
@@ -105,6 +106,11 @@ class Tray(QObject):
             self.icon.setContextMenu(self.menu)
             self.icon.activated.connect(self._activated)
             self.icon.show()
+        # No tray (stock GNOME): the desktop's notification service says it instead.
+        self.desktop = DesktopNotifier(parent=self) if self.icon is None else None
+        if self.desktop is not None:
+            self.desktop.clicked.connect(self.show_window)
+            QApplication.instance().aboutToQuit.connect(self.desktop.stop)
         self.notifier = Notifier(
             self.show_message, lambda: window_is_active(window), notify_on_success
         )
@@ -118,6 +124,8 @@ class Tray(QObject):
         if self.icon is not None:
             icon = ICONS.get(kind, QSystemTrayIcon.MessageIcon.Information)
             self.icon.showMessage(title, text, icon, 8000 if kind == "error" else 5000)
+        elif self.desktop is not None:
+            self.desktop.show(title, text, kind)
 
     def tooltip(self) -> str:
         running = self.processes.model.active_user_tasks()
