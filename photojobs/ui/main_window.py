@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
             lambda why: self.toast(f"Jobs paused: {why}. Resume them once that is fixed.", "error")
         )
         self.session.projects_changed.connect(self.projects.refresh)
-        self.empty.create_clicked.connect(self.projects.create)
+        self.empty.create_clicked.connect(self.projects.create_project)
         self.empty.import_clicked.connect(self.import_files)
 
     # -- projects and photos -------------------------------------------------------------------

@@ -114,7 +114,7 @@ class ProjectsPanel(QWidget):
         layout.addWidget(self.view)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.new_action = QAction("New project…", self)
-        self.new_action.triggered.connect(self.create)
+        self.new_action.triggered.connect(self.create_project)
         self.rename_action = QAction("Rename…", self)
         self.rename_action.triggered.connect(self.rename)
         self.delete_action = QAction("Delete…", self)
@@ -171,7 +171,7 @@ class ProjectsPanel(QWidget):
         menu.addAction(self.deleted_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
-    def create(self) -> None:
+    def create_project(self) -> None:
         def created(name: str) -> None:
             if name.strip():
                 self._try(lambda: self.refresh(select=self.session.create_project(name).id))
