@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,7 +28,7 @@ from photojobs.ui.culling import DECISIONS, SHORTCUTS, make_action
 from photojobs.ui.decisions import Decisions
 from photojobs.ui.empty_state import EmptyState
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.import_dialog import Importer, dropped_paths
+from photojobs.ui.import_dialog import Importer
 from photojobs.ui.marks_actions import MarkActions
 from photojobs.ui.processes import install_processes
 from photojobs.ui.projects_panel import ProjectsPanel
@@ -40,6 +39,7 @@ from photojobs.ui.toasts import ToastStack
 from photojobs.ui.trash_dialog import TrashDialog
 from photojobs.ui.viewer import ViewerPanel
 from photojobs.ui.window_actions import escape, install_window_actions
+from photojobs.ui.window_import import WindowImport
 from photojobs.ui.window_state import first_run_layout
 
 FINAL = ("completed", "failed", "canceled")
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.grid = GridPanel(session.library.db, int(self.config.get("ui.thumbnail_size")), self)
         self.viewer = ViewerPanel(session.library.db, self.grid.model, self)
         self.importer = Importer(session, self)
-        self.setAcceptDrops(True)  # files and folders dropped on the window are imported
+        self.imports = WindowImport(self)  # File ▸ Import, and files dropped on the window
         self.empty = EmptyState(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
             "revert": self.revert,
             "undo": self.decisions.undo,
             "redo": self.decisions.redo,
-            "import_photos": self.import_files,
+            "import_photos": self.imports.import_files,
             "show_shortcuts": self.show_shortcuts,
         }
         self.actions_by_name: dict[str, QAction] = {
@@ -151,7 +151,9 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.projects.new_action)
         file_menu.addAction(self.actions_by_name["import_photos"])
-        self.import_folder_action = file_menu.addAction("Import folder…", self.import_folder)
+        self.import_folder_action = file_menu.addAction(
+            "Import folder…", self.imports.import_folder
+        )
         self.trash_action = file_menu.addAction("Trash…", self.show_trash)
         file_menu.addAction(self.projects.deleted_action)
         file_menu.addSeparator()
@@ -212,7 +214,7 @@ class MainWindow(QMainWindow):
         )
         self.session.projects_changed.connect(self.projects.refresh)
         self.empty.create_clicked.connect(self.projects.create_project)
-        self.empty.import_clicked.connect(self.import_files)
+        self.empty.import_clicked.connect(self.imports.import_files)
 
     # -- projects and photos -------------------------------------------------------------------
 
@@ -360,46 +362,9 @@ class MainWindow(QMainWindow):
         if self.in_viewer():
             getattr(self.viewer, name)()
 
-    def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import photos")
-        self.start_import([Path(p) for p in paths])
-
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of photos")
-        if folder:
-            self.start_import([Path(folder)])
-
     def start_import(self, paths: list[Path], project: ProjectInfo | None = None) -> None:
-        """Analyse off the GUI thread, then show the import dialog (import_dialog.py)."""
-        project = project or self.project
-        if not paths:
-            return
-        if project is None:
-            QMessageBox.information(
-                self, "Import photos", "Create a project for this shoot first, then import."
-            )
-            return
-        self.importer.start(project, paths)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
-        if dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        """Onto a project in the list: into that project; anywhere else: the one shown."""
-        paths = dropped_paths(event.mimeData())
-        if not paths:
-            return
-        event.acceptProposedAction()
-        view = self.projects.view
-        where = view.viewport().mapFrom(self, event.position().toPoint())
-        row = view.indexAt(where).row() if view.viewport().rect().contains(where) else -1
-        projects = self.projects.model.projects
-        self.start_import(paths, projects[row] if 0 <= row < len(projects) else None)
+        """Analyse off the GUI thread, then show the import dialog (window_import.py)."""
+        self.imports.start(paths, project)
 
     def show_trash(self) -> None:
         if self.project is None:
