@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
@@ -49,7 +58,6 @@ class MarksFilterBar(QWidget):
         self.taken_to = _combo("Taken to", [], "To last day")
         for box in (self.taken_from, self.taken_to):
             box.setProperty("days", True)
-            box.setMinimumContentsLength(12)  # "Sat 15 Jun 2023" stays readable
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setToolTip("Show every photo again")
         layout = QHBoxLayout(self)
@@ -153,3 +161,36 @@ def _shown(box: QComboBox, value: str) -> str:
         if day.isValid():
             return QLocale().toString(day, "ddd d MMM yyyy")
     return value
+
+
+def scrolling_row(row: QWidget) -> QScrollArea:
+    """The filter row in a strip that scrolls sideways when the window is narrower than its
+    eight filters, instead of making the whole window that wide at the least."""
+    strip = _Strip()
+    strip.setWidget(row)
+    strip.setWidgetResizable(True)
+    strip.setFrameShape(QFrame.Shape.NoFrame)
+    strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    strip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    strip.setMinimumWidth(120)
+    strip.fit_height()
+    return strip
+
+
+class _Strip(QScrollArea):
+    """As tall as the row, plus the scroll bar only while one shows."""
+
+    def fit_height(self) -> None:
+        row = self.widget()
+        if row is None:
+            return
+        bar = self.horizontalScrollBar().sizeHint().height()
+        scrolls = row.minimumSizeHint().width() > self.viewport().width()
+        height = row.sizeHint().height() + (bar if scrolls else 0)
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_height()

@@ -24,7 +24,7 @@ from photojobs.core.marks.filters import cameras, days, lenses
 from photojobs.core.marks.tags import project_tags
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
-from photojobs.ui.grid.filter_bar import MarksFilterBar
+from photojobs.ui.grid.filter_bar import MarksFilterBar, scrolling_row
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.no_match import NoMatch
 from photojobs.ui.grid.rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
@@ -84,7 +84,7 @@ class GridPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         self.marks_bar = MarksFilterBar(self)
-        layout.addWidget(self.marks_bar)
+        layout.addWidget(scrolling_row(self.marks_bar))
         self.no_match = NoMatch(self)
         self.body = QStackedWidget(self)
         self.body.addWidget(self.view)
