@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/mypy photojobs/core
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
 bench: bench-import bench-imaging bench-queue
 

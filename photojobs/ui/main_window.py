@@ -178,8 +178,8 @@ class MainWindow(QMainWindow):
         for name in ("open_viewer", "close_viewer", "toggle_info", "zoom_fit", "zoom_100"):
             view.addAction(self.actions_by_name[name])
         self.view_menu = view
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.actions_by_name["show_shortcuts"])
+        self.help_menu = menu.addMenu("&Help")  # kept: PySide6 6.10.0 frees QAction.menu()'s
+        self.help_menu.addAction(self.actions_by_name["show_shortcuts"])
 
     def _connect(self) -> None:
         self.projects.project_selected.connect(self.show_project)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMenuBar
 
 from photojobs import APP_NAME
 from photojobs.ui.about_dialog import AboutDialog
@@ -41,13 +40,6 @@ def show_about(window: MainWindow) -> AboutDialog:
     return window.about_dialog
 
 
-def menu_named(bar: QMenuBar, title: str) -> QMenu:
-    for action in bar.actions():
-        if action.menu() is not None and action.text().replace("&", "") == title:
-            return action.menu()  # type: ignore[return-value]
-    return bar.addMenu(title)
-
-
 def install_window_actions(window: MainWindow) -> dict[str, QAction]:
     keys = dict(window.config.get("keyboard_shortcuts"))
     slots = {
@@ -63,7 +55,7 @@ def install_window_actions(window: MainWindow) -> dict[str, QAction]:
     view = window.view_menu
     view.addSeparator()
     view.addAction(actions["toggle_full_screen"])
-    help_menu = menu_named(window.menuBar(), "Help")
+    help_menu = window.help_menu
     help_menu.addSeparator()
     window.about_action = help_menu.addAction(f"About {APP_NAME}")
     window.about_action.triggered.connect(lambda: show_about(window))

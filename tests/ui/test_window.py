@@ -216,7 +216,8 @@ def test_about_names_the_version_the_library_and_the_logs(
     qtbot, culling_window: MainWindow, library: Library
 ) -> None:
     window = culling_window
-    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    help_menu = window.help_menu  # QAction.menu() hands back a freed menu on PySide6 6.10.0
+    assert help_menu.menuAction() in window.menuBar().actions() and help_menu.title() == "&Help"
     assert window.about_action in help_menu.actions()
     assert window.about_action.text() == "About PhotoJobs"
     window.about_action.trigger()
