@@ -79,9 +79,9 @@ def read_metadata(path: Path) -> PhotoMetadata:
         ):
             size, file_format = image.size, image.format
     except ImageError:
-        if found.size is None:
-            raise
-        size, file_format = found.size, "HEIF"  # only ISO media files state a size Pillow lacks
+        if found.container != "bmff" or found.size is None:
+            raise  # a JPEG or PNG Pillow cannot open is damaged, whatever its header says
+        size, file_format = found.size, "HEIF"  # HEIC/HEIF: no decoder here, its boxes say
     orientation = valid_orientation(found.tags.get(ORIENTATION_TAG))
     extra: dict[str, Any] = {"format": file_format}
     return _build(path, found, oriented_size(size, orientation), orientation, extra)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from photojobs.core.imaging import read_metadata
+from photojobs.core.imaging import ImageError, read_metadata
 from photojobs.core.imaging.camera_tags import read_camera_tags
 from tests.core.imaging import container_kit as kit
 
@@ -30,6 +31,20 @@ def test_cr3_camera_and_date_come_from_canons_uuid_box(tmp_path: Path) -> None:
     assert (meta.date_taken, meta.date_source) == ("2024-05-06T07:08:09", "exif")
     assert meta.orientation == 6
     assert (meta.width, meta.height) == (None, None)
+
+
+def test_a_heic_states_its_size_in_its_boxes_without_a_decoder(tmp_path: Path) -> None:
+    ispe = kit.box(b"ispe", bytes(4) + struct.pack(">II", 4032, 3024))
+    thumb = kit.box(b"ispe", bytes(4) + struct.pack(">II", 320, 240))
+    meta = kit.box(b"meta", bytes(4) + kit.box(b"iprp", kit.box(b"ipco", thumb + ispe)))
+    path = tmp_path / "IMG_4001.HEIC"
+    path.write_bytes(kit.box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic") + meta)
+    found = read_metadata(path)
+    assert (found.width, found.height, found.extra["format"]) == (4032, 3024, "HEIF")
+    jpeg = tmp_path / "damaged.jpg"  # a JPEG Pillow refuses stays refused, SOF or not
+    jpeg.write_bytes(_sample("IMG_0001.JPG")[:2] + b"\xff\xc0\x00\x11\x08\x01\x00\x01\x00")
+    with pytest.raises(ImageError):
+        read_metadata(jpeg)
 
 
 def test_raf_reads_the_embedded_jpegs_exif(tmp_path: Path) -> None:

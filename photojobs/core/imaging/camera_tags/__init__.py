@@ -37,16 +37,22 @@ def _read(stream: BinaryIO, found: CameraTags) -> None:
     head = stream.read(64)
     stream.seek(0)
     if head.startswith(b"\xff\xd8"):
+        found.container = "jpeg"
         read_jpeg(stream, found)
     elif raf.is_raf(head):
+        found.container = "raf"
         raf.read_raf(stream, found)
     elif x3f.is_x3f(head):
+        found.container = "x3f"
         x3f.read_x3f(stream, found)
     elif early.is_kyocera(head):
+        found.container = "kyocera"
         found.add(early.kyocera_tags(head))
     elif bmff.is_bmff(head):
+        found.container = "bmff"
         bmff.read_bmff(stream, found)
         stream.seek(0)
         found.add(*exif_tags(stream))  # HEIC: ExifRead finds its Exif item
     else:  # TIFF and TIFF-based RAW (CR2, NEF, ARW, DNG, ORF, RW2, PEF, IIQ...), PNG, WebP
+        found.container = "exif"
         found.add(*exif_tags(stream))

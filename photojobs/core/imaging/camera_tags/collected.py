@@ -17,6 +17,7 @@ class CameraTags:
     tags: Tags = field(default_factory=dict)
     gps: Tags = field(default_factory=dict)
     size: tuple[int, int] | None = None
+    container: str = ""  # "jpeg", "raf", "x3f", "kyocera", "bmff" (CR3, HEIC), "exif" (the rest)
 
     def add(self, tags: Tags, gps: Tags | None = None, *, native: bool = False) -> None:
         for number, value in tags.items():
