@@ -315,3 +315,29 @@ def test_new_photos_get_the_cameras_thumbnail_before_any_decode(
         a = np.asarray(stand_in.resize((64, 64)), dtype=float)
         b = np.asarray(real.resize((64, 64)), dtype=float)
         assert np.abs(a - b).mean() < 20, base  # same picture, same way up, no black bars
+
+
+def test_rows_appear_while_the_card_is_still_being_copied(
+    library: Library, card: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows for the files copied so far are written and announced as the import goes
+    (every half second; here after every file), not only when the last file is in."""
+    from photojobs.core.handlers import imports
+    from photojobs.core.jobs.events import PhotosChanged
+
+    monkeypatch.setattr(imports, "PUBLISH_SECONDS", 0.0)
+    project = library.create_project("Card")
+    start_import(library, project, [card])
+    store, registry = JobStore(library.db, library.config), default_registry()
+    job = store.claim("w")
+    assert job is not None and job.type == "import_files"
+    rows_seen: list[int] = []
+
+    def sink(event: object) -> None:
+        if isinstance(event, PhotosChanged):
+            with library.db.read() as s:
+                rows_seen.append(len(photos_of(s, project.id)))
+
+    run_job(JobContext(library, store, job, sink), registry, "w")
+    assert rows_seen[0] == 1  # the first photo, announced before the second was copied
+    assert rows_seen == sorted(rows_seen) and rows_seen[-1] == 3
