@@ -45,7 +45,16 @@ def decode_scaled(data: bytes, mode: str, at_least: tuple[int, int]) -> Image.Im
     """
     width, height = at_least
     pixels = simplejpeg.decode_jpeg(
-        data, colorspace=_COLORSPACE[mode], min_width=width, min_height=height, strict=True
+        data,
+        colorspace=_COLORSPACE[mode],
+        min_width=width,
+        min_height=height,
+        strict=True,
+        # Measured: 86 instead of 93 ms per 24 MP photo. The integer IDCT and plain
+        # chroma upsampling differ from the accurate ones by a level or two at most, and
+        # every output is scaled down further from these pixels.
+        fastdct=True,
+        fastupsample=True,
     )
     rows, cols = pixels.shape[0], pixels.shape[1]
     # frombuffer keeps the array alive and does not copy the ~10 MB of pixels.
