@@ -1,6 +1,6 @@
 """The derivative step against sharp and naive Pillow: one table, one run, the same files.
 
-    python benchmarks/bench_derivatives.py [--corpus .bench/camera-corpus] [--rounds 2]
+    python benchmarks/bench_derivatives.py [--corpus DIR] [--rounds 3] [--before REF]
 
 Outputs as issue 14 asks: preview 2048 px q85 and thumbnail 800 px q80 from camera-like
 24 MP JPEGs, on batches of 120 and 24 photos, and the RAW path (DNGs with a full-size
@@ -19,9 +19,11 @@ embedded preview). Rows:
 - PhotoJobs at `--before REF` (optional, e.g. `main`): the same real path with the code of
   that git commit (exported to .bench/before-REF), to show what a change bought.
 
-Each row runs in a fresh process so its peak RSS is its own; a row's time is the best of
-`--rounds` passes. Ratios are against sharp in the same run, which is what survives a
-loaded machine; the load average is printed beside every row. Asserts nothing.
+Each run is a fresh process, so its peak RSS is its own; the engines take turns for
+`--rounds` rounds and a row shows each engine's fastest run, with its CPU time per photo.
+Ratios are against sharp in the same run, which is what survives a loaded machine (CPU
+time per photo survives it best); the load average is printed beside every row.
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +62,19 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one call."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    fn()
+    return time.perf_counter() - wall, cpu_seconds() - cpu
+
+
 def batch_files(corpus: Path, kind: str, count: int) -> list[Path]:
     pattern = "IMG_*.JPG" if kind == "JPEG" else "RAW_*.DNG"
     files = sorted(corpus.glob(pattern))[:count]
@@ -73,14 +89,14 @@ def batch_files(corpus: Path, kind: str, count: int) -> list[Path]:
 def run_photojobs(files: list[Path], rounds: int) -> dict[str, float]:
     """Link the files into a project, then time `generate_derivatives --force` rounds."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from photojobs.core.config import load_config
     from photojobs.core.library import Library
     from photojobs.core.photos import scan_project
     from photojobs.runtime.session import LibrarySession
 
-    app = QCoreApplication.instance() or QCoreApplication([])
+    _app = QCoreApplication.instance() or QCoreApplication([])  # kept alive for the run
     with tempfile.TemporaryDirectory(dir=ROOT / ".bench") as tmp:
         lib = Library.open(Path(tmp) / "lib", load_config().with_overrides(SETTINGS))
         session = LibrarySession(lib)
@@ -89,31 +105,29 @@ def run_photojobs(files: list[Path], rounds: int) -> dict[str, float]:
             os.link(path, project.path / path.name)
         with lib.db.write() as s:
             scan_project(s, project.id, project.path)
-        finished: dict[str, float] = {}
+        waiting = QEventLoop()
+        current = {"task": ""}
         session.signals.task_changed.connect(
             lambda e: (
-                finished.setdefault(e.task_id, time.perf_counter())
-                if e.status in ("completed", "failed")
+                waiting.quit()
+                if e.task_id == current["task"] and e.status in ("completed", "failed")
                 else None
             )
         )
         session.start(with_scheduler=False)
 
-        def derive(bases: list[str]) -> float:
-            started = time.perf_counter()
-            task = session.make_derivatives(project, bases, force=True)
-            while task not in finished:
-                app.processEvents()
-                time.sleep(0.001)
-            return finished[task] - started
+        def derive(bases: list[str]) -> None:
+            """Like `photojobs-cli process --force --wait`: Qt's event loop, no polling."""
+            current["task"] = session.make_derivatives(project, bases, force=True)
+            waiting.exec()
 
         derive([files[0].stem, files[1].stem])  # warm up: imports, pools, first calls
-        best = min(derive([]) for _ in range(rounds))
+        best, cpu = min(timed(lambda: derive([])) for _ in range(rounds))
         made = len(list((project.path / ".preview").iterdir()))
         assert made == len(files), f"{made} previews for {len(files)} photos"
         session.stop()
         lib.close()
-    return {"images": len(files), "seconds": best, "peak_mb": peak_mb()}
+    return {"images": len(files), "seconds": best, "cpu": cpu, "peak_mb": peak_mb()}
 
 
 def run_naive(files: list[Path], rounds: int) -> dict[str, float]:
@@ -127,13 +141,11 @@ def run_naive(files: list[Path], rounds: int) -> dict[str, float]:
             upright.thumbnail((800, 800))
             upright.save(out / f"{path.stem}.t.jpg", quality=80)
 
-    times = []
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as pool:
-        for _ in range(rounds):
-            started = time.perf_counter()
-            list(pool.map(lambda p: one(p, Path(tmp)), files))
-            times.append(time.perf_counter() - started)
-    return {"images": len(files), "seconds": min(times), "peak_mb": peak_mb()}
+        best, cpu = min(
+            timed(lambda: list(pool.map(lambda p: one(p, Path(tmp)), files))) for _ in range(rounds)
+        )
+    return {"images": len(files), "seconds": best, "cpu": cpu, "peak_mb": peak_mb()}
 
 
 def run_sharp(files: list[Path], rounds: int) -> dict[str, float] | str:
@@ -191,7 +203,7 @@ def in_fresh_process(
     `code`: a folder holding another version of the `photojobs` package to measure.
     """
     command = [sys.executable, __file__, "--corpus", str(args.corpus), "--rounds"]
-    command += [str(1 if engine == "naive" else args.rounds), "--phase"]
+    command += ["1", "--phase"]
     command += [f"{engine},{kind},{count}"]
     env = dict(os.environ, PYTHONPATH=str(code)) if code else None
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
@@ -205,6 +217,18 @@ def make_corpus(corpus: Path, jpegs: int, raws: int) -> None:
         raise SystemExit(f"{SHARED_CORPUS_TOOL} not found: it makes the benchmark's photos")
     tool = [sys.executable, str(SHARED_CORPUS_TOOL), str(corpus), "--n", str(jpegs)]
     subprocess.run([*tool, "--n-raw", str(raws)], check=True, stdout=subprocess.DEVNULL)
+
+
+def best_of(runs: list[dict]) -> dict:
+    """The fastest run (its load beside it); the lowest CPU time and highest peak of all."""
+    done = [r for r in runs if isinstance(r["result"], dict)]
+    if not done:
+        return runs[0]
+    best = min(done, key=lambda r: r["result"]["seconds"])
+    result = dict(best["result"])
+    result["cpu"] = min(r["result"]["cpu"] for r in done)
+    result["peak_mb"] = max(r["result"]["peak_mb"] for r in done)
+    return {"result": result, "load": best["load"]}
 
 
 def export_commit(ref: str) -> Path:
@@ -232,7 +256,7 @@ def warm_page_cache(files: list[Path]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / ".bench" / "camera-corpus")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", metavar="REF", help="also measure the code at git REF")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -254,43 +278,54 @@ def main() -> None:
     before = export_commit(args.before) if args.before else None
     print(
         f"Derivative step, {os.cpu_count()} cores: preview 2048 px q85 + thumbnail 800 px q80; "
-        f"24 MP camera-like files; best of {args.rounds} rounds (naive: 1)"
+        f"24 MP camera-like files; best of {args.rounds} rounds, engines taking turns (naive: 1)"
     )
     print(
-        f"{'batch':13} {'engine':30} {'img/s':>6} {'ms/img':>7} {'peak MB':>8} "
-        f"{'× sharp':>8} {'load':>5}"
+        f"{'batch':13} {'engine':31} {'img/s':>6} {'ms/img':>7} {'CPU ms':>7} {'peak MB':>8} "
+        f"{'× sharp':>8} {'CPU ×':>8} {'load':>5}"
     )
     for kind, count in BATCHES:
         files = batch_files(args.corpus, kind, count)
         warm_page_cache(files)
-        rows = [
-            ("PhotoJobs (task -> worker loop)", in_fresh_process(args, "photojobs", kind, count))
-        ]
+        engines = [("photojobs", None), ("sharp", None)]
         if before is not None:
-            was = in_fresh_process(args, "photojobs", kind, count, code=before)
-            rows.append((f"PhotoJobs at {args.before} (before)", was))
-        sharp_run = in_fresh_process(args, "sharp", kind, count)
-        sharp = sharp_run["result"]
-        rows.append(("sharp " + (sharp["version"] if isinstance(sharp, dict) else ""), sharp_run))
+            engines.insert(1, ("photojobs", before))
+        runs: dict[int, list[dict]] = {i: [] for i in range(len(engines))}
+        for round_ in range(args.rounds):  # engines take turns, so a load change hits all
+            order = list(range(len(engines)))
+            order = order[round_ % len(order) :] + order[: round_ % len(order)]
+            for i in order:
+                engine, code = engines[i]
+                runs[i].append(in_fresh_process(args, engine, kind, count, code))
+        rows = [
+            ("PhotoJobs (task -> worker loop)", best_of(runs[0])),
+            *([(f"PhotoJobs at {args.before} (before)", best_of(runs[1]))] if before else []),
+        ]
+        sharp_best = best_of(runs[len(engines) - 1])
+        sharp = sharp_best["result"]
+        rows.append(("sharp " + (sharp["version"] if isinstance(sharp, dict) else ""), sharp_best))
         if kind == "JPEG":
             rows.append(("Pillow naive (2 threads)", in_fresh_process(args, "naive", kind, count)))
         label = f"{kind} × {count}"
         for engine, run in rows:
             r, load = run["result"], run["load"]
             if isinstance(r, str):
-                print(f"{label:13} {engine:30} {r:>40} {load:5.2f}")
+                print(f"{label:13} {engine:31} {r:>48} {load:5.2f}")
                 continue
-            rate = r["images"] / r["seconds"]
-            ratio = (
-                f"{rate / (sharp['images'] / sharp['seconds']):7.2f}×"
-                if isinstance(sharp, dict)
-                else "     n/a"
-            )
+            rate, cpu_ms = r["images"] / r["seconds"], 1000 * r["cpu"] / r["images"]
+            if isinstance(sharp, dict):
+                ratio = f"{rate / (sharp['images'] / sharp['seconds']):7.2f}×"
+                cpu_ratio = f"{1000 * sharp['cpu'] / sharp['images'] / cpu_ms:7.2f}×"
+            else:
+                ratio = cpu_ratio = "     n/a"
             print(
-                f"{label:13} {engine:30} {rate:6.1f} {1000 / rate:7.1f} {r['peak_mb']:8.0f} "
-                f"{ratio:>8} {load:5.2f}",
+                f"{label:13} {engine:31} {rate:6.1f} {1000 / rate:7.1f} {cpu_ms:7.1f} "
+                f"{r['peak_mb']:8.0f} {ratio:>8} {cpu_ratio:>8} {load:5.2f}",
                 flush=True,
             )
+    print("ms/img: wall time per photo; CPU ms: CPU time per photo (all threads; the least")
+    print("load-sensitive figure); × sharp: throughput against sharp; CPU ×: sharp's CPU time")
+    print("per photo over this row's. load: 1-minute load average after the row's best run.")
     print("RAW: PhotoJobs reads each DNG's embedded preview itself; sharp is handed those")
     print("previews already extracted. Goal on 2 cores: >= 1.5× sharp at 120, >= 1.3× at 24,")
     print("RAW at least as far ahead, peak RSS < 400 MB.")

@@ -1,6 +1,7 @@
 // sharp (libvips) making the same derivatives as PhotoJobs, in its best configuration:
 // one decode to 2048 px (shrink-on-load), encode it, resize those pixels to 800 px and
-// encode, two images in flight. Prints one JSON line: images, best seconds, peak RSS.
+// encode, two images in flight. Prints one JSON line: images, best seconds, the least CPU
+// seconds of a round (all threads), peak RSS.
 //
 //   node benchmarks/sharp_derivatives.js SHARP_DIR OUT_DIR ROUNDS FILE...
 "use strict";
@@ -43,15 +44,19 @@ async function batch(list) {
 (async () => {
   await batch(files.slice(0, IN_FLIGHT)); // warm up: library loaded, threads started
   let best = Infinity;
+  let cpu = Infinity;
   for (let round = 0; round < Number(roundsText); round++) {
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     await batch(files);
+    const used = process.cpuUsage(cpuBefore);
     best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
+    cpu = Math.min(cpu, (used.user + used.system) / 1e6);
   }
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const version = require(path.join(path.resolve(sharpDir), "node_modules", "sharp", "package.json")).version;
-  console.log(JSON.stringify({ images: files.length, seconds: best, peak_mb: peakRss / 1048576, version }));
+  console.log(JSON.stringify({ images: files.length, seconds: best, cpu, peak_mb: peakRss / 1048576, version }));
 })().catch((error) => {
   console.error(error);
   process.exit(1);
