@@ -27,6 +27,7 @@ test: lint
 # One table from one run: the real derivative path, sharp and naive Pillow on the same
 # 24 MP files (120 and 24 photos, and the RAW path), with ratios and the load average.
 # sharp installs from npm into .bench/sharp (benchmark only); without node the table says so.
+# BENCH_ARGS="--before main" adds a row for the code at another commit.
 SHARP_DIR := .bench/sharp
 SHARP_VERSION ?= 0.35
 
@@ -37,7 +38,7 @@ bench: $(STAMP)
 		npm install --silent --no-audit --no-fund sharp@$(SHARP_VERSION); } || \
 		echo "sharp could not be installed: the table says so"; \
 	else echo "node/npm not found: the table says so"; fi
-	$(BIN)/python benchmarks/bench_derivatives.py
+	$(BIN)/python benchmarks/bench_derivatives.py $(BENCH_ARGS)
 
 # The real path: import task -> worker loop -> files on disk, beside naive Pillow.
 bench-import: $(STAMP)
