@@ -24,7 +24,21 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
-bench: bench-import bench-imaging bench-queue
+# One table from one run: the real derivative path, sharp and naive Pillow on the same
+# 24 MP files (120 and 24 photos, and the RAW path), with ratios and the load average.
+# sharp installs from npm into .bench/sharp (benchmark only); without node the table says so.
+# BENCH_ARGS="--before main" adds a row for the code at another commit.
+SHARP_DIR := .bench/sharp
+SHARP_VERSION ?= 0.35
+
+bench: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+		test -d $(SHARP_DIR)/node_modules/sharp || { mkdir -p $(SHARP_DIR) && \
+		cd $(SHARP_DIR) && echo '{"private": true}' > package.json && \
+		npm install --silent --no-audit --no-fund sharp@$(SHARP_VERSION); } || \
+		echo "sharp could not be installed: the table says so"; \
+	else echo "node/npm not found: the table says so"; fi
+	$(BIN)/python benchmarks/bench_derivatives.py $(BENCH_ARGS)
 
 # The real path: import task -> worker loop -> files on disk, beside naive Pillow.
 bench-import: $(STAMP)
@@ -44,6 +58,7 @@ bench-metadata: $(STAMP)
 bench-gui: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui_processes.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui_viewer.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_grid_scale.py
 
 screenshots: $(STAMP)

@@ -200,16 +200,6 @@ def analyse_import(
     return analysis
 
 
-def free_name(folder: Path, name: str) -> str:
-    """`IMG_1.JPG` -> `IMG_1-2.JPG`, `IMG_1-3.JPG`... the first not taken (any case)."""
-    base, ext = split_name(name)
-    taken = {p.name.casefold() for p in folder.iterdir()}
-    n = 2
-    while f"{base}-{n}.{ext}".casefold() in taken:
-        n += 1
-    return f"{base}-{n}.{ext}"
-
-
 class ImportCopyError(OSError):
     pass
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PIL import Image
+from PySide6.QtCore import QPoint, QPointF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImageReader, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -13,7 +15,8 @@ from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.main_window import MainWindow
-from photojobs.ui.viewer.images import ORIGINAL
+from photojobs.ui.viewer.canvas import ImageCanvas
+from photojobs.ui.viewer.images import ORIGINAL, PREVIEW, ImageCache
 
 
 def row_of(window: MainWindow, base: str) -> int:
@@ -217,3 +220,32 @@ def test_a_preview_made_while_viewing_replaces_the_thumbnail(
     assert viewer.cache.get(photo_id).pixmap.size() == QImageReader(str(preview)).size()
     # on screen: the preview, or the original when the window is larger than the preview
     qtbot.waitUntil(lambda: viewer.canvas.pixmap.width() > thumbnail.width())
+
+
+def test_preview_is_scaled_to_fit_off_the_gui_thread_and_paints_the_same(qtbot, tmp_path) -> None:
+    """A flip in fit mode copies a picture scaled on the reader thread: same pixels as the
+    smooth scale the canvas would do while painting."""
+    x = np.linspace(0, 255, 2400)[None, :, None]
+    y = np.linspace(0, 255, 1600)[:, None, None]
+    picture = np.concatenate([x + 0 * y, y + 0 * x, 255 - (x + y) / 2], axis=2)
+    path = tmp_path / "big.jpg"
+    Image.fromarray(picture.astype(np.uint8), "RGB").save(path, quality=90)
+    canvas = ImageCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(600, 400)
+    cache = ImageCache()
+    cache.screen_box = QSize(600, 400)
+    with qtbot.waitSignal(cache.image_ready, timeout=5_000):
+        cache.request(1, PREVIEW, (path,))
+    loaded = cache.get(1)
+    assert loaded is not None and loaded.fitted is not None
+    assert loaded.fitted.size() == QSize(600, 400)
+    assert loaded.pixmap.size() == QSize(2400, 1600)  # zooming in still has every pixel
+    canvas.show_picture(loaded.pixmap, QSizeF(2400, 1600), fitted=loaded.fitted)
+    fast = canvas.grab().toImage()
+    canvas.show_picture(loaded.pixmap, QSizeF(2400, 1600))
+    smooth = canvas.grab().toImage()
+    for px, py in ((10, 10), (300, 200), (590, 390), (100, 300)):
+        a, b = fast.pixelColor(px, py), smooth.pixelColor(px, py)
+        assert abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 15
+    cache.shutdown()

@@ -1,9 +1,11 @@
 """`upload_postprocess` and `generate_derivatives`: metadata, thumbnails and previews.
 
-The first screenful of a batch gets its thumbnails before anything else, so the grid fills
-at once; after that each photo is decoded once for both sizes (a second decode costs a
-third of the time on a 24 MP JPEG). Results are written in small batches, each one
-announced, so the grid fills while the job runs. Image work uses every core.
+Each photo is decoded once, for both sizes: the entropy decode of a 24 MP JPEG is most of
+the cost, so a separate thumbnails-first pass would pay it twice for the first screenful.
+The grid does not wait for it meanwhile: the import already put the thumbnail the camera
+embedded in the file in place (see `embedded_thumbnails`). Results are written in small
+batches, each one announced, so the grid fills while the job runs. Image work runs on the
+process's one image pool (every core), whatever the number of jobs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,12 +25,12 @@ from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Wo
 from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
 from photojobs.core.imaging import DerivativeSpec, ImageError, source_fingerprint
+from photojobs.core.imaging.pool import image_pool
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
 
 KINDS = ("thumbnail", "preview")
-THUMBNAILS_FIRST = 48  # about a screenful of the grid
 FLUSH_SECONDS = 0.25
 FLUSH_OUTCOMES = 16
 
@@ -44,26 +46,20 @@ def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:
     project_dir = job_project_dir(ctx, job)
     works = _works(ctx, job, project_dir)
-    specs = {k: _spec(ctx, k) for k in KINDS}
+    specs = [_spec(ctx, k) for k in KINDS]
     limit = int(ctx.config.get("processing.max_image_pixels"))
-    first = works[:THUMBNAILS_FIRST] if len(works) > THUMBNAILS_FIRST // 4 else []
-    passes: list[tuple[list[Work], list[DerivativeSpec], bool]] = [
-        (first, [specs["thumbnail"]], with_metadata),
-        (works[: len(first)], [specs["preview"]], False),
-        (works[len(first) :], [specs["preview"], specs["thumbnail"]], with_metadata),
-    ]
     recorder = _Recorder(ctx, job, total=2 * len(works))
     workers = worker_count(ctx.config)
-    with ThreadPoolExecutor(workers, thread_name_prefix="imaging") as pool:
-        for batch, kinds, metadata in passes:
 
-            def task(w: Work, kinds: list[DerivativeSpec] = kinds, meta: bool = metadata):
-                return render(w, kinds, project_dir, limit, meta, force)
+    def task(w: Work) -> Outcome:
+        return render(w, specs, project_dir, limit, with_metadata, force)
 
-            for outcome in _ordered(pool, task, batch, ctx.cancelled, window=2 * workers):
-                recorder.add(outcome)
-            recorder.flush()
-            ctx.check_cancelled()
+    # Two photos per thread in flight: enough to keep the threads busy while results are
+    # recorded, few enough that a cancel stops soon and memory stays flat.
+    for outcome in _ordered(image_pool(workers), task, works, ctx.cancelled, 2 * workers):
+        recorder.add(outcome)
+    recorder.flush()
+    ctx.check_cancelled()
 
 
 def _spec(ctx: JobContext, kind: str) -> DerivativeSpec:
@@ -75,7 +71,7 @@ def _spec(ctx: JobContext, kind: str) -> DerivativeSpec:
 
 
 def _ordered(
-    pool: ThreadPoolExecutor,
+    pool: Executor,
     fn: Callable[[Work], Outcome],
     works: Sequence[Work],
     cancelled: Callable[[], bool],

@@ -1,26 +1,39 @@
-"""`import_files`: copy the chosen files into the project, one checked copy per item."""
+"""`import_files`: copy the chosen files into the project, one checked copy per item.
+
+The folder is listed once per job, not once per file (a 2,000-photo card into a big
+project was quadratic). Each new photo gets the thumbnail its camera embedded as a
+stand-in, and rows for the photos copied so far are written every half second, so the
+grid shows pictures within a second of each copy, long before the card is done.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.db.models import Photo
-from photojobs.core.formats import split_name
+from photojobs.core.formats import FileClass, classify, split_name
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo, read_facts
+from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.handlers.sidecars import report
-from photojobs.core.importing import ImportCopyError, copy_checked, free_name, remove_leftovers
+from photojobs.core.imaging.embedded import embedded_thumbnail, write_stand_in
+from photojobs.core.importing import ImportCopyError, copy_checked, remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
+from photojobs.core.paths import UnsafePathError
 from photojobs.core.photos import list_folder, scan_project
 from photojobs.core.storage_errors import DiskFullError, is_disk_full
 from photojobs.core.trash import move_to_trash
 from photojobs.core.xmp.sync import read_sidecars
+
+# Rows for the photos copied so far are written and announced this often during an import.
+PUBLISH_SECONDS = 0.5
 
 
 def import_files(ctx: JobContext, job: JobRecord) -> None:
@@ -34,13 +47,19 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     total = job.progress_total or len(items)
     done = total - len(items)
     facts: dict[str, dict[str, Any] | None] = {}  # by file name, read as each is copied
+    names = _Names(project_dir)
+    stand_ins: dict[str, FileClass] = {}  # base -> the class of file it came from
+    found: set[str] = set()  # bases the scans added or updated
+    copied_since, published_at = False, time.monotonic()
     for source, _ in items:
         ctx.check_cancelled()
         src = Path(source)
+        copied_as = None
         try:
-            copied_as, skipped = _import_one(ctx, job, project_dir, src, policy)
+            copied_as, skipped = _import_one(ctx, job, project_dir, src, policy, names)
             if copied_as is not None:
                 facts[copied_as] = read_facts(project_dir / copied_as)
+                _stand_in_thumbnail(project_dir, copied_as, stand_ins)
             ctx.item(source, "skipped" if skipped else "done", skipped)
         except (OSError, ImportCopyError) as e:
             if is_disk_full(e):  # every file after it would fail too: the job stops here
@@ -48,22 +67,39 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
             ctx.item(source, "failed", f"{src.name}: {getattr(e, 'strerror', None) or e}")
         done += 1
         ctx.progress(done, total)
-    new_facts = _facts_of_new_photos(ctx, job.project_id or "", project_dir, facts)
-    with ctx.db.write() as s:
-        found = scan_project(s, job.project_id or "", project_dir)
-        # Rows appear with their date taken, so a grid sorted by date never reshuffles.
-        added = select(Photo).where(Photo.project_id == job.project_id, Photo.base.in_(found.added))
-        for row in s.scalars(added):
-            if (m := new_facts.get(row.base)) is not None:
-                apply_facts(row, m)
-        ids = list(s.scalars(select(Photo.id).where(Photo.project_id == job.project_id)))
+        copied_since |= copied_as is not None
+        if copied_since and time.monotonic() - published_at >= PUBLISH_SECONDS:
+            found |= _publish_rows(ctx, job, project_dir, facts)
+            copied_since, published_at = False, time.monotonic()
+    found |= _publish_rows(ctx, job, project_dir, facts)
     # Ratings, labels and keywords an editor already wrote appear with the photos.
     report(ctx, read_sidecars(ctx.db, job.project_id or "", project_dir))
     # Photos the scan met for the first time (dropped in by hand) get derivatives too.
-    wanted = {Path(p).name.rpartition(".")[0] for p in verdicts}
-    wanted |= set(found.added) | set(found.updated)
+    wanted = {Path(p).name.rpartition(".")[0] for p in verdicts} | found
     ctx.next_payload = {"bases": sorted(wanted)}
+    with ctx.db.read() as s:
+        ids = list(s.scalars(select(Photo.id).where(Photo.project_id == job.project_id)))
     ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
+
+
+def _publish_rows(
+    ctx: JobContext, job: JobRecord, project_dir: Path, facts: dict[str, dict[str, Any] | None]
+) -> set[str]:
+    """Rows for the files copied so far, with their date taken (so a grid sorted by date
+    never reshuffles), announced at once: the grid shows them, stand-in thumbnails and
+    all, while the rest of the card is still being copied. The bases added or updated."""
+    new_facts = _facts_of_new_photos(ctx, job.project_id or "", project_dir, facts)
+    with ctx.db.write() as s:
+        found = scan_project(s, job.project_id or "", project_dir)
+        added = select(Photo).where(Photo.project_id == job.project_id, Photo.base.in_(found.added))
+        ids = []
+        for row in s.scalars(added):
+            if (m := new_facts.get(row.base)) is not None:
+                apply_facts(row, m)
+            ids.append(row.id)
+    if ids:
+        ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
+    return set(found.added) | set(found.updated)
 
 
 def _facts_of_new_photos(
@@ -81,16 +117,87 @@ def _facts_of_new_photos(
     }
 
 
+class _Names:
+    """The project folder's file names, listed once and kept up to date by this job."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.by_folded: dict[str, set[str]] = {}
+        for name in os.listdir(folder):
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        self.by_folded.setdefault(name.casefold(), set()).add(name)
+
+    def discard(self, name: str) -> None:
+        self.by_folded.get(name.casefold(), set()).discard(name)
+
+    def existing(self, name: str) -> Path | None:
+        """The file with this name exactly, else one whose name differs only in case (with
+        both present, the exact one: never an unrelated photo's file)."""
+        same = self.by_folded.get(name.casefold(), set())
+        for found in sorted(same, key=lambda n: (n != name, n)):
+            if (self.folder / found).is_file():
+                return self.folder / found
+        return None
+
+    def free_name(self, name: str) -> str:
+        """`IMG_1.JPG` -> `IMG_1-2.JPG`, `IMG_1-3.JPG`... the first not taken (any case)."""
+        base, ext = split_name(name)
+        n = 2
+        while self.by_folded.get(f"{base}-{n}.{ext}".casefold()):
+            n += 1
+        return f"{base}-{n}.{ext}"
+
+
+def _stand_in_thumbnail(project_dir: Path, name: str, made: dict[str, FileClass]) -> None:
+    """The camera's own small thumbnail in `.thumb/`, until the derivative job replaces it.
+
+    Only for a photo that has no thumbnail yet (a RAW completing a JPG keeps the JPG's);
+    the JPG's wins over its RAW's, as it does for the derivatives.
+    """
+    cls = classify(name)
+    if cls not in (FileClass.JPG, FileClass.RAW):
+        return
+    base = split_name(name)[0]
+    try:
+        target = derivative_target(project_dir, "thumbnail", base)
+    except UnsafePathError:
+        return
+    replace_raws = cls is FileClass.JPG and made.get(base) is FileClass.RAW
+    if target.exists() and not replace_raws:
+        return
+    picture = embedded_thumbnail(project_dir / name, raw=cls is FileClass.RAW)
+    if picture is not None:
+        write_stand_in(picture, target)
+        made[base] = cls
+
+
 def _import_one(
     ctx: JobContext,
     job: JobRecord,
     project_dir: Path,
     src: Path,
     policy: str,
+    names: _Names,
 ) -> tuple[str | None, str | None]:
     """(the name copied in under, None) or (None, why it was skipped)."""
+    copied, skipped = _copy_one(ctx, job, project_dir, src, policy, names)
+    if copied is not None:
+        names.add(copied)
+    return copied, skipped
+
+
+def _copy_one(
+    ctx: JobContext,
+    job: JobRecord,
+    project_dir: Path,
+    src: Path,
+    policy: str,
+    names: _Names,
+) -> tuple[str | None, str | None]:
     name = src.name
-    existing = _existing(project_dir, name)
+    existing = names.existing(name)
     if existing is None:
         copy_checked(src, project_dir, name)
         return name, None
@@ -103,6 +210,7 @@ def _import_one(
         old = existing.name
 
         def trash_old() -> None:  # only once the new copy is complete and verified
+            names.discard(old)
             move_to_trash(
                 ctx.db,
                 job.project_id or "",
@@ -117,19 +225,9 @@ def _import_one(
         return name, None
     # rename, or a name that differs only in case from another photo's file: that photo
     # is not this one (bases match exactly), so it is never replaced.
-    name = free_name(project_dir, name)
+    name = names.free_name(name)
     copy_checked(src, project_dir, name)
     return name, None
-
-
-def _existing(project_dir: Path, name: str) -> Path | None:
-    """The file in the project with this name exactly, else one whose name differs only
-    in case (with both present, the exact one: never an unrelated photo's file)."""
-    names = [n for n in os.listdir(project_dir) if n.casefold() == name.casefold()]
-    for found in sorted(names, key=lambda n: n != name):
-        if (project_dir / found).is_file():
-            return project_dir / found
-    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:

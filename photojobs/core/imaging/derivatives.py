@@ -21,14 +21,15 @@ from .sources import PhotoSources, decode_best
 
 DEFAULT_PIXEL_LIMIT = 200_000_000
 
-# Measured on 24 MP JPEGs (benchmarks/bench_imaging.py). The first downscale is usually
-# ~1.5x from a DCT-halved decode: BOX is area averaging there (OpenCV's INTER_AREA),
-# looks the same as LANCZOS side by side and costs 21 ms against 29 (HAMMING), 45
-# (BICUBIC) and 63 (LANCZOS). Later steps (preview -> thumbnail, ~2.5x) box-reduce by the
-# integer factor first, then LANCZOS: 10 ms instead of 23, barely softer.
+# Measured on 24 MP JPEGs (benchmarks/bench_levers.py, CPU ms per photo). The first
+# downscale is ~1.1x from a 3/8 decode (2250 -> 2048 px): BOX is area averaging there
+# (OpenCV's INTER_AREA), looks the same as LANCZOS side by side and costs 30 ms against
+# 41 (BILINEAR) and 77 (LANCZOS). Later steps (preview -> thumbnail, ~2.5x) box-reduce by
+# the integer factor first, then BILINEAR: 11 ms instead of 20 with LANCZOS (16 BICUBIC);
+# at 800 px, and shown smaller still in the grid, the difference does not show.
 _FIRST_FILTER = Image.Resampling.BOX
 _FIRST_REDUCING_GAP = 2.0
-_NEXT_FILTER = Image.Resampling.LANCZOS
+_NEXT_FILTER = Image.Resampling.BILINEAR
 _NEXT_REDUCING_GAP = 1.0
 # Freed image blocks (16 MB each) Pillow keeps for the next image; see _reuse_pillow_memory.
 _PILLOW_BLOCKS = 4

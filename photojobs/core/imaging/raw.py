@@ -12,7 +12,8 @@ from PIL import Image
 from .decoded import DecodedImage
 from .errors import ImageError, check_readable
 from .orientation import orientation_from_flip
-from .pillow_io import JPEG_FORMATS, check_pixel_limit, decode_at_least, open_image
+from .pillow_io import JPEG_FORMATS, check_pixel_limit, open_image
+from .turbo import decode_jpeg_at_least
 
 RAW_SUFFIXES = frozenset(
     {".arw", ".cr2", ".cr3", ".nef", ".nrw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw",
@@ -73,13 +74,14 @@ def _embedded_preview(
         return None  # no preview, or one LibRaw cannot read: demosaic instead
     if thumb.format != rawpy.ThumbFormat.JPEG:
         return None
+    data = bytes(thumb.data)
     try:
-        with open_image(path, JPEG_FORMATS, pixel_limit, data=bytes(thumb.data)) as preview:
+        with open_image(path, JPEG_FORMATS, pixel_limit, data=data) as preview:
             if max(preview.size) < need:
                 return None
             size = preview.size
             icc = preview.info.get("icc_profile")
-            image = decode_at_least(preview, need)
+            image = decode_jpeg_at_least(preview, data, need)
     except ImageError:
         return None  # a damaged preview inside a sound RAW: demosaic instead
     # The preview is stored like the sensor data and the RAW's flip says how to show it;

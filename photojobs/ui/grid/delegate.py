@@ -80,7 +80,8 @@ class PhotoDelegate(QStyledItemDelegate):
     ) -> None:
         folder: Path | None = self.thumb_dir()
         pixmap = None
-        if folder is not None and row.thumbnail_status == "generated":
+        # A pending photo may already have the camera's own thumbnail as a stand-in.
+        if folder is not None and row.thumbnail_status in ("generated", "pending"):
             dpr = painter.device().devicePixelRatioF()
             pixmap = self.loader.pixmap(row.id, folder / f"{row.base}.jpg", self.cell, dpr)
         if pixmap is None:

@@ -14,10 +14,13 @@ ZOOM_STEP = 1.25
 MAX_ZOOM = 8.0  # 800 %: enough to judge focus on the eyes
 GROUND = QColor(30, 30, 30)
 MESSAGE = QColor(170, 170, 170)
+# A pre-scaled picture within this many pixels of the fit size is drawn unscaled-ish.
+FITTED_SLACK = 2.0
 
 
 class ImageCanvas(QWidget):
     zoom_changed = Signal()
+    resized = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -26,6 +29,7 @@ class ImageCanvas(QWidget):
         self.setMinimumSize(200, 150)
         self.setAccessibleName("Photo")
         self.pixmap: QPixmap | None = None
+        self.fitted: QPixmap | None = None  # the same picture scaled to fit, made off-thread
         self.message = ""
         self.full = QSizeF(1, 1)  # the original's size in pixels, upright
         self.fit = True
@@ -35,9 +39,18 @@ class ImageCanvas(QWidget):
 
     # -- what is shown -------------------------------------------------------------------
 
-    def show_picture(self, pixmap: QPixmap | None, full: QSizeF, keep_view: bool = False) -> None:
-        """A new picture; keep_view when a sharper version of the same one arrives."""
-        self.pixmap, self.message = pixmap, ""
+    def show_picture(
+        self,
+        pixmap: QPixmap | None,
+        full: QSizeF,
+        keep_view: bool = False,
+        fitted: QPixmap | None = None,
+    ) -> None:
+        """A new picture; keep_view when a sharper version of the same one arrives.
+
+        `fitted`: the picture already scaled to fit the widget, drawn as it is when fit.
+        """
+        self.pixmap, self.fitted, self.message = pixmap, fitted, ""
         if not keep_view or full != self.full:
             self.full = QSizeF(max(1.0, full.width()), max(1.0, full.height()))
             self.fit = True
@@ -47,7 +60,7 @@ class ImageCanvas(QWidget):
         self.zoom_changed.emit()
 
     def show_message(self, text: str) -> None:
-        self.pixmap, self.message = None, text
+        self.pixmap, self.fitted, self.message = None, None, text
         self.update()
 
     # -- zoom ------------------------------------------------------------------------------
@@ -134,6 +147,8 @@ class ImageCanvas(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
             return
         target = self.picture_rect()
+        if self._draw_fitted(painter, target):
+            return
         visible = target.intersected(QRectF(self.rect()))
         if visible.isEmpty():
             return
@@ -149,8 +164,26 @@ class ImageCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, kx > 0.5)
         painter.drawPixmap(visible, self.pixmap, source)
 
+    def _draw_fitted(self, painter: QPainter, target: QRectF) -> bool:
+        """Fit mode with a pre-scaled picture of the right size: a copy, no resampling."""
+        fitted = self.fitted
+        if not self.fit or fitted is None:
+            return False
+        dpr = self.devicePixelRatioF()
+        if (
+            max(
+                abs(fitted.width() - target.width() * dpr),
+                abs(fitted.height() - target.height() * dpr),
+            )
+            > FITTED_SLACK
+        ):
+            return False  # the window changed size since it was made
+        painter.drawPixmap(target, fitted, QRectF(fitted.rect()))
+        return True
+
     def resizeEvent(self, event: object) -> None:
         self._clamp()
+        self.resized.emit()
         self.zoom_changed.emit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:

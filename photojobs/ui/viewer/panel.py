@@ -130,6 +130,7 @@ class ViewerPanel(QWidget):
         self.previous_button.clicked.connect(lambda: self.step_requested.emit(-1))
         self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
         self.canvas.zoom_changed.connect(self._zoom_changed)
+        self.canvas.resized.connect(self._canvas_resized)
         self.cache.image_ready.connect(self._image_ready)
 
     def show_key_hints(self, keys: dict[KeepDecision, str]) -> None:
@@ -225,7 +226,8 @@ class ViewerPanel(QWidget):
             )
             self._request(d.id, d.base, urgent=True)
             return
-        self.canvas.show_picture(loaded.pixmap, self._full_size(loaded.pixmap.size()), keep_view)
+        full = self._full_size(loaded.pixmap.size())
+        self.canvas.show_picture(loaded.pixmap, full, keep_view, loaded.fitted)
         self.photo_shown.emit(d.id)
 
     def _full_size(self, picture: QSize) -> QSizeF:
@@ -244,6 +246,13 @@ class ViewerPanel(QWidget):
             derivative_path(self.project_dir, "thumbnail", base),  # while the preview is made
         )
         self.cache.request(photo_id, PREVIEW, paths, urgent)
+
+    def _canvas_resized(self) -> None:
+        """Previews read from now on are also scaled to fit the new size off the GUI thread."""
+        dpr = self.canvas.devicePixelRatioF()
+        self.cache.screen_box = QSize(
+            round(self.canvas.width() * dpr), round(self.canvas.height() * dpr)
+        )
 
     def _read_ahead(self) -> None:
         for delta in READ_AHEAD:

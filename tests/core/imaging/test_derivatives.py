@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import simplejpeg
 from PIL import Image, ImageCms
 
 from photojobs.core.imaging import (
@@ -117,6 +118,42 @@ def test_jpeg_draft_of_a_portrait_stays_above_the_request(
     (result,) = render_derivatives(PhotoSources(source, None, None), [(spec, tmp_path / "p.jpg")])
     assert result.decoded_size == (1000, 600)
     assert (result.width, result.height) == (540, 900)
+
+
+def test_jpeg_decodes_at_any_eighth_not_only_powers_of_two(
+    save_jpeg: Callable[..., Path], tmp_path: Path
+) -> None:
+    source = save_jpeg(_photo((1600, 1200)), tmp_path / "big.jpg")
+    spec = DerivativeSpec("preview", 600, 85)
+    (result,) = render_derivatives(PhotoSources(source, None, None), [(spec, tmp_path / "p.jpg")])
+    assert result.decoded_size == (600, 450)  # 3/8: Pillow's draft would stop at 800 x 600
+    assert (result.width, result.height) == (600, 450)
+
+
+def test_cmyk_jpeg_goes_through_pillow_and_keeps_its_colours(tmp_path: Path) -> None:
+    source = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (1600, 1200), (0, 255, 255, 0)).save(source, quality=95)  # pure red
+    spec = DerivativeSpec("preview", 600, 85)
+    (result,) = render_derivatives(PhotoSources(source, None, None), [(spec, tmp_path / "p.jpg")])
+    assert result.decoded_size == (800, 600)  # Pillow's 1/2: CMYK is not libjpeg-turbo's
+    red, green, blue = Image.open(tmp_path / "p.jpg").getpixel((300, 225))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_jpeg_with_stray_bytes_still_makes_derivatives(
+    save_jpeg: Callable[..., Path], tmp_path: Path
+) -> None:
+    """libjpeg only warns about junk before a marker: such a file decodes, as with Pillow."""
+    source = save_jpeg(_photo((800, 600)), tmp_path / "odd.jpg")
+    data = source.read_bytes()
+    after_app0 = 4 + int.from_bytes(data[4:6], "big")
+    assert data[2:4] == b"\xff\xe0" and data[after_app0] == 0xFF
+    source.write_bytes(data[:after_app0] + b"\x00\x01\x02" + data[after_app0:])
+    with pytest.raises(ValueError, match="extraneous"):
+        simplejpeg.decode_jpeg(source.read_bytes(), strict=True)
+    (result,) = render_derivatives(PhotoSources(source, None, None), [(THUMB, tmp_path / "t.jpg")])
+    assert (result.width, result.height) == (256, 192)
+    assert 40 < np.asarray(Image.open(tmp_path / "t.jpg")).mean() < 215
 
 
 def test_small_sources_are_never_enlarged(save_jpeg: Callable[..., Path], tmp_path: Path) -> None:

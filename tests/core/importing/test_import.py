@@ -7,13 +7,17 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from photojobs.core.db.models import JobItem, Photo
+from photojobs.core.handlers import default_registry
 from photojobs.core.importing import COMPLETION, DUPLICATE, NEW, OTHER_PROJECT, REJECTED
+from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.queries import get_task
+from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision, photos_of, scan_project, set_keep
@@ -283,3 +287,57 @@ def test_overwrite_of_a_name_differing_only_in_case_copies_beside_it(
     assert digest(upper) == upper_digest
     assert digest(project.path / "img_1-2.JPG") == digest(incoming / "img_1.JPG")
     assert not (project.path / ".trash").exists() or not any((project.path / ".trash").iterdir())
+
+
+def test_new_photos_get_the_cameras_thumbnail_before_any_decode(
+    library: Library, card: Path
+) -> None:
+    """Right after the copies, each photo's `.thumb` holds the thumbnail its camera embedded
+    (upright, letterbox cut off); the derivative job then replaces it with the real one."""
+    project = library.create_project("Card")
+    start_import(library, project, [card])
+    store, registry, worker = JobStore(library.db, library.config), default_registry(), "w"
+    job = store.claim(worker)
+    assert job is not None and job.type == "import_files"
+    run_job(JobContext(library, store, job, lambda e: None), registry, worker)
+    stand_ins = {}
+    for base in ("IMG_0001", "IMG_0002", "RAW_0009"):
+        with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
+            stand_ins[base] = im.convert("RGB")
+    with library.db.read() as s:
+        assert {p.thumbnail_status for p in photos_of(s, project.id)} == {"pending"}
+    run_jobs(library)
+    for base, stand_in in stand_ins.items():
+        with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
+            real = im.convert("RGB")
+        assert real.size != stand_in.size  # replaced by the derivative
+        assert (real.width > real.height) == (stand_in.width > stand_in.height), base
+        a = np.asarray(stand_in.resize((64, 64)), dtype=float)
+        b = np.asarray(real.resize((64, 64)), dtype=float)
+        assert np.abs(a - b).mean() < 20, base  # same picture, same way up, no black bars
+
+
+def test_rows_appear_while_the_card_is_still_being_copied(
+    library: Library, card: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows for the files copied so far are written and announced as the import goes
+    (every half second; here after every file), not only when the last file is in."""
+    from photojobs.core.handlers import imports
+    from photojobs.core.jobs.events import PhotosChanged
+
+    monkeypatch.setattr(imports, "PUBLISH_SECONDS", 0.0)
+    project = library.create_project("Card")
+    start_import(library, project, [card])
+    store, registry = JobStore(library.db, library.config), default_registry()
+    job = store.claim("w")
+    assert job is not None and job.type == "import_files"
+    rows_seen: list[int] = []
+
+    def sink(event: object) -> None:
+        if isinstance(event, PhotosChanged):
+            with library.db.read() as s:
+                rows_seen.append(len(photos_of(s, project.id)))
+
+    run_job(JobContext(library, store, job, sink), registry, "w")
+    assert rows_seen[0] == 1  # the first photo, announced before the second was copied
+    assert rows_seen == sorted(rows_seen) and rows_seen[-1] == 3
