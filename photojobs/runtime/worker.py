@@ -74,7 +74,7 @@ class WorkerLoop(QObject):
         self.threshold = int(cfg.get("pipeline.priority_threshold"))
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max(1, total))
-        self.heartbeat = Heartbeat(self.store, self.worker_id, self.emit)
+        self.heartbeat = Heartbeat(self.store, self.worker_id, self.relay_event)
         self._active = {PRIORITY: 0, NORMAL: 0}
         self._poked = {PRIORITY: False, NORMAL: False}
         self._stopping = threading.Event()
@@ -154,35 +154,35 @@ class WorkerLoop(QObject):
 
     def enqueue(self, job_type: str, **kwargs: Any) -> JobRecord:
         job = self.store.enqueue(job_type, **kwargs)
-        announce_jobs(self.store, self.emit, [job])
+        announce_jobs(self.store, self.relay_event, [job])
         self.poke()
         return job
 
     def cancel_task(self, task_id: str) -> None:
         jobs = self.store.cancel_task(task_id)
         self.heartbeat.cancel_local({j.id for j in jobs if j.cancel_requested})
-        announce_jobs(self.store, self.emit, jobs)
+        announce_jobs(self.store, self.relay_event, jobs)
 
     def cancel_job(self, job_id: int) -> None:
         job = self.store.cancel_job(job_id)
         if job is not None:
             self.heartbeat.cancel_local({job.id} if job.cancel_requested else set())
-            announce_jobs(self.store, self.emit, [job])
+            announce_jobs(self.store, self.relay_event, [job])
 
     def retry(self, job_id: int) -> JobRecord | None:
         job = self.store.retry(job_id)
         if job is not None:
-            announce_jobs(self.store, self.emit, [job])
+            announce_jobs(self.store, self.relay_event, [job])
             self.poke()
         return job
 
-    def emit(self, event: Event) -> None:
+    def relay_event(self, event: Event) -> None:
         self.signals.relay(event)
 
     def announce_task(self, task_id: str) -> None:
         task = get_task(self.library.db, task_id)
         if task is not None:
-            announce_jobs(self.store, self.emit, list(task.jobs))
+            announce_jobs(self.store, self.relay_event, list(task.jobs))
 
     # -- the slots (pool threads) -----------------------------------------------------------
 
@@ -202,8 +202,8 @@ class WorkerLoop(QObject):
             self._slot_finished.emit(lane)
 
     def _run(self, job: JobRecord) -> None:
-        announce_jobs(self.store, self.emit, [job])
-        ctx = JobContext(self.library, self.store, job, self.emit)
+        announce_jobs(self.store, self.relay_event, [job])
+        ctx = JobContext(self.library, self.store, job, self.relay_event)
         self.heartbeat.register(ctx)
         if self._stopping.is_set():  # claimed as stop() began: it may not have seen this job
             ctx.request_stop()
