@@ -258,3 +258,25 @@ def test_read_does_not_block_a_writer(db: Database, db_path: Path) -> None:
             assert [p.name for p in s.scalars(select(Project))] == ["W"]
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "index"),
+    [
+        # An item report finds its row by key within its job, not among all its items.
+        ("SELECT id FROM job_items WHERE job_id = 1 AND key IN ('a', 'b')", "job_items_job_key"),
+        # Deleting a photo row checks these foreign keys for its id.
+        ("SELECT id FROM job_items WHERE photo_id = 1", "job_items_photo"),
+        ("SELECT id FROM trash_entries WHERE photo_id = 1", "trash_entries_photo"),
+        # The Processes dock walks the newest jobs of one source.
+        ("SELECT id FROM jobs WHERE source = 'user' ORDER BY id DESC LIMIT 50", "jobs_source"),
+    ],
+)
+def test_lookups_that_grow_with_history_use_an_index(db_path: Path, sql: str, index: str) -> None:
+    Database(db_path).dispose()
+    conn = sqlite3.connect(db_path)
+    try:
+        plan = " ".join(str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    finally:
+        conn.close()
+    assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan

@@ -154,7 +154,18 @@ CREATE INDEX photos_project_rating ON photos (project_id, rating);
 CREATE INDEX photo_tags_tag ON photo_tags (tag_id);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# v6, scale: an item report finds its row by key within its job (the v1 index was on status,
+# so each report read every item of the job); deleting a photo row checks job_items and
+# trash_entries for its id (foreign keys with no index scanned both tables); the Processes
+# dock walks the newest jobs of one source without reading the whole history.
+V6 = """
+CREATE INDEX job_items_job_key ON job_items (job_id, key);
+CREATE INDEX job_items_photo ON job_items (photo_id);
+CREATE INDEX trash_entries_photo ON trash_entries (photo_id);
+CREATE INDEX jobs_source ON jobs (source, id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 LATEST_VERSION = len(MIGRATIONS)
 
 

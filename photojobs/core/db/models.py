@@ -85,6 +85,7 @@ class Job(Base):
         Index("jobs_claim", "status", text("priority DESC"), "id"),
         Index("jobs_task", "task_id"),
         Index("jobs_project_status", "project_id", "status"),
+        Index("jobs_source", "source", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str]
@@ -113,6 +114,11 @@ class Job(Base):
 
 class JobItem(Base):
     __tablename__ = "job_items"
+    __table_args__ = (
+        Index("job_items_job", "job_id", "status"),
+        Index("job_items_job_key", "job_id", "key"),
+        Index("job_items_photo", "photo_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
@@ -124,6 +130,10 @@ class JobItem(Base):
 
 class TrashEntry(Base):
     __tablename__ = "trash_entries"
+    __table_args__ = (
+        Index("trash_entries_project", "project_id", "status"),
+        Index("trash_entries_photo", "photo_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))

@@ -1,0 +1,250 @@
+"""PhotoJobs at scale beside its floor on the same disk: scan, listing, a commit of half the
+photos and its restore, a clean maintenance pass, and the Processes dock's history query
+after a year of jobs. Prints one table; asserts nothing.
+
+    SCALE_PHOTOS=100000 python benchmarks/bench_scale.py [--dir .bench/scale]
+
+Every photo is a RAW+JPG pair of hard links to two small files, so 100k photos cost
+inodes, not gigabytes. The commit keeps the JPG of every other photo and drops its RAW
+(SCALE_PHOTOS / 2 files move); the restore brings them back. Derivatives are marked made,
+so maintenance has nothing to draw: the numbers are the job system's and the disk's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from photojobs.core.commits import start_commit, start_restore
+from photojobs.core.config import load_config
+from photojobs.core.handlers import default_registry
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library
+from photojobs.core.photos import KeepDecision, scan_project, set_keep
+from photojobs.runtime.worker import WorkerLoop
+
+DATA = Path(__file__).parents[1] / "tests" / "data"
+Row = tuple[str, int, float, float | None, str]  # case, n, ours, floor, floor's name
+YEAR_PROJECTS, YEAR_DAYS, YEAR_RUNS_PER_DAY = 10, 365, 16  # 8 h a day, every 30 minutes
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def run_until_idle(lib: Library) -> None:
+    app = QCoreApplication.instance() or QCoreApplication([])
+    loop = WorkerLoop(lib, default_registry())
+    loop.idle.connect(app.quit)
+    QTimer.singleShot(6 * 3_600_000, app.quit)
+    loop.start()
+    app.exec()
+    loop.stop()
+
+
+def job_seconds(db: Path, task_id: str, job_type: str | None = None) -> float:
+    """From the first start to the last finish of a task's jobs (of one type)."""
+    con = sqlite3.connect(db)
+    sql = "SELECT MIN(started_at), MAX(finished_at) FROM jobs WHERE task_id = ?"
+    args: tuple[str, ...] = (task_id,)
+    if job_type:
+        sql, args = sql + " AND type = ?", (task_id, job_type)
+    start, end = con.execute(sql, args).fetchone()
+    con.close()
+    return float(end - start)
+
+
+def make_photos(folder: Path, n: int) -> None:
+    jpg, raw = folder.parent / "src.JPG", folder.parent / "src.DNG"
+    shutil.copy(DATA / "IMG_0001.JPG", jpg)
+    raw.write_bytes((DATA / "RAWNONE_0001.DNG").read_bytes()[:4096])
+    for i in range(n):
+        os.link(jpg, folder / f"P{i:06d}.JPG")
+        os.link(raw, folder / f"P{i:06d}.DNG")
+
+
+def floor_scandir(folder: Path) -> float:
+    return timed(lambda: [e.name for e in os.scandir(folder)])
+
+
+def floor_replace(folder: Path, n: int) -> float:
+    """n renames of hard links in this folder into a sub-folder and nothing else."""
+    src = folder.parent / "src.DNG"
+    side, away = folder.parent / "floor", folder.parent / "floor" / "away"
+    away.mkdir(parents=True)
+    names = [f"F{i:06d}.DNG" for i in range(n)]
+    for name in names:
+        os.link(src, side / name)
+    t = timed(lambda: [os.replace(side / name, away / name) for name in names])
+    shutil.rmtree(side)
+    return t
+
+
+def floor_query(db: Path, sql: str, *args: object) -> float:
+    con = sqlite3.connect(db)
+    t = timed(lambda: con.execute(sql, args).fetchall())
+    con.close()
+    return t
+
+
+def bench_project(root: Path, n: int) -> list[Row]:
+    lib = Library.open(root / "library", load_config())
+    project = lib.create_project("Scale")
+    db = lib.db.path
+    make_photos(project.path, n)
+    rows: list[Row] = []
+
+    def scan() -> None:
+        with lib.db.write() as s:
+            scan_project(s, project.id, project.path)
+
+    rows.append(("scan", n, timed(scan), floor_scandir(project.path), "one os.scandir"))
+    con = sqlite3.connect(db)
+    con.execute("UPDATE photos SET thumbnail_status = 'done', preview_status = 'done'")
+    con.commit()
+    con.close()
+
+    cli = [sys.executable, "-m", "photojobs.cli.main", "--library", str(lib.root)]
+    listing = timed(
+        lambda: subprocess.run(
+            [*cli, "photos", "Scale", "--json"], check=True, stdout=subprocess.DEVNULL
+        )
+    )
+    select = "SELECT * FROM photos WHERE project_id = ? ORDER BY base"
+    rows.append(("photos --json", n, listing, floor_query(db, select, project.id), "one query"))
+
+    half = [f"P{i:06d}" for i in range(0, n, 2)]
+    with lib.db.write() as s:
+        set_keep(s, project.id, half, KeepDecision.JPG_ONLY)
+    store = JobStore(lib.db, lib.config)
+    commit = start_commit(lib, store, project).task_id
+    total = timed(lambda: run_until_idle(lib))
+    moved = len(half)
+    floor = floor_replace(project.path, moved)
+    rows.append(("commit: file_removal", moved, job_seconds(db, commit, "file_removal"), floor,
+                 "os.replace loop"))
+    rows.append(("commit: whole task", moved, total, None, ""))
+
+    restore = start_restore(store, project, commit_task_id=commit)
+    total = timed(lambda: run_until_idle(lib))
+    rows.append(("restore: restore_files", moved, job_seconds(db, restore, "restore_files"),
+                 floor, "os.replace loop"))
+    rows.append(("restore: whole task", moved, total, None, ""))
+
+    task_id, _ = store.start_task("maintenance", project_id=project.id)
+    run_until_idle(lib)
+    rows.append(("clean maintenance pass", n, job_seconds(db, task_id),
+                 floor_scandir(project.path), "one os.scandir"))
+    lib.close()
+    return rows
+
+
+def add_year_of_history(db: Path, project_ids: list[str]) -> int:
+    """Maintenance tasks (four jobs each) every 30 minutes, 8 h a day, for a year and 10
+    projects, and a user task (commit + reconcile) a day per project."""
+    con = sqlite3.connect(db)
+    start = time.time() - YEAR_DAYS * 86_400
+    jobs = []
+    steps = ["trash_maintenance", "manifest_check", "folder_check", "manifest_cleaning"]
+    commit = ["file_removal", "manifest_check", "folder_check", "manifest_cleaning"]
+    for day in range(YEAR_DAYS):
+        for project in project_ids:
+            for run in range(YEAR_RUNS_PER_DAY + 1):
+                at = start + day * 86_400 + run * 1800
+                user = run == YEAR_RUNS_PER_DAY
+                task, kind = str(uuid.uuid4()), "change_commit" if user else "maintenance"
+                for stage, job_type in enumerate(commit if user else steps):
+                    source = "user" if user and stage == 0 else "maintenance"
+                    status = "failed" if not user and run == 3 and day % 30 == 0 else "completed"
+                    jobs.append((job_type, status, project, source, task, kind,
+                                 min(stage, 1) if user else stage, at, at + stage, at + stage + 1))
+    con.executemany(
+        "INSERT INTO jobs (type, status, project_id, source, task_id, task_type, task_stage,"
+        " available_at, created_at, started_at, finished_at, payload_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
+        [(t, st, p, so, tid, tt, stg, a, a, s, f) for t, st, p, so, tid, tt, stg, a, s, f in jobs],
+    )
+    con.commit()
+    con.close()
+    return len(jobs)
+
+
+def dock_history(lib: Library, history: int) -> Callable[[], object]:
+    try:
+        from photojobs.core.jobs.queries import recent_tasks  # after the scale work
+    except ImportError:
+        from photojobs.core.jobs.queries import list_tasks
+
+        return lambda: list_tasks(lib.db, lib.config, show_maintenance=True)
+    return lambda: recent_tasks(lib.db, lib.config, per_source=history)
+
+
+def bench_history(root: Path) -> list[Row]:
+    lib = Library.open(root / "history", load_config())
+    ids = [lib.create_project(f"P{i}").id for i in range(YEAR_PROJECTS)]
+    n = add_year_of_history(lib.db.path, ids)
+    history = int(lib.config.get("ui.processes_history"))
+    query = dock_history(lib, history)
+    floor_sql = "SELECT * FROM jobs ORDER BY id DESC LIMIT ?"
+    floor = floor_query(lib.db.path, floor_sql, history * 2 * 4)
+    rows: list[Row] = [("dock history, a year of jobs", n, timed(query), floor, "one query")]
+    try:
+        from photojobs.core.jobs.history import clean_history
+    except ImportError:
+        lib.close()
+        return rows
+    store = JobStore(lib.db, lib.config)
+    cleaned = timed(lambda: clean_history(store.db, lib.config))
+    con = sqlite3.connect(lib.db.path)
+    left = con.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
+    con.close()
+    rows.append((f"history cleaning ({left} jobs left)", n, cleaned, None, ""))
+    rows.append(("dock history, after cleaning", left, timed(query),
+                 floor_query(lib.db.path, floor_sql, history * 2 * 4), "one query"))
+    lib.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", type=Path, default=Path(".bench/scale"))
+    args = parser.parse_args()
+    n = int(os.environ.get("SCALE_PHOTOS", "100000"))
+    root = args.dir.resolve()
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    load = os.getloadavg()
+    t0 = time.perf_counter()
+    rows = bench_project(root, n) + bench_history(root)
+    print(f"\nPhotoJobs at scale: {n} photos, {os.cpu_count()} cores, {root}")
+    print(f"load average {load[0]:.2f} at start, {os.getloadavg()[0]:.2f} at the end, "
+          f"{time.perf_counter() - t0:.0f} s in all\n")
+    print(f"| {'case':<34} | {'n':>7} | {'PhotoJobs s':>11} | {'per s':>8} | {'floor s':>8} "
+          f"| {'x floor':>7} | floor")
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 9}|------")
+    for case, count, ours, floor, what in rows:
+        ratio = f"{ours / floor:7.1f}" if floor else f"{'':7}"
+        floor_s = f"{floor:8.3f}" if floor is not None else f"{'':8}"
+        print(f"| {case:<34} | {count:>7} | {ours:11.3f} | {count / ours:8.0f} | {floor_s} "
+              f"| {ratio} | {what}")
+    shutil.rmtree(root, ignore_errors=True)
+    print(json.dumps({"photos": n, "rows": rows}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
