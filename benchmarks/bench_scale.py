@@ -136,20 +136,41 @@ def bench_project(root: Path, n: int) -> list[Row]:
     total = timed(lambda: run_until_idle(lib))
     moved = len(half)
     floor = floor_replace(project.path, moved)
-    rows.append(("commit: file_removal", moved, job_seconds(db, commit, "file_removal"), floor,
-                 "os.replace loop"))
+    rows.append(
+        (
+            "commit: file_removal",
+            moved,
+            job_seconds(db, commit, "file_removal"),
+            floor,
+            "os.replace loop",
+        )
+    )
     rows.append(("commit: whole task", moved, total, None, ""))
 
     restore = start_restore(store, project, commit_task_id=commit)
     total = timed(lambda: run_until_idle(lib))
-    rows.append(("restore: restore_files", moved, job_seconds(db, restore, "restore_files"),
-                 floor, "os.replace loop"))
+    rows.append(
+        (
+            "restore: restore_files",
+            moved,
+            job_seconds(db, restore, "restore_files"),
+            floor,
+            "os.replace loop",
+        )
+    )
     rows.append(("restore: whole task", moved, total, None, ""))
 
     task_id, _ = store.start_task("maintenance", project_id=project.id)
     run_until_idle(lib)
-    rows.append(("clean maintenance pass", n, job_seconds(db, task_id),
-                 floor_scandir(project.path), "one os.scandir"))
+    rows.append(
+        (
+            "clean maintenance pass",
+            n,
+            job_seconds(db, task_id),
+            floor_scandir(project.path),
+            "one os.scandir",
+        )
+    )
     lib.close()
     return rows
 
@@ -171,8 +192,20 @@ def add_year_of_history(db: Path, project_ids: list[str]) -> int:
                 for stage, job_type in enumerate(commit if user else steps):
                     source = "user" if user and stage == 0 else "maintenance"
                     status = "failed" if not user and run == 3 and day % 30 == 0 else "completed"
-                    jobs.append((job_type, status, project, source, task, kind,
-                                 min(stage, 1) if user else stage, at, at + stage, at + stage + 1))
+                    jobs.append(
+                        (
+                            job_type,
+                            status,
+                            project,
+                            source,
+                            task,
+                            kind,
+                            min(stage, 1) if user else stage,
+                            at,
+                            at + stage,
+                            at + stage + 1,
+                        )
+                    )
     con.executemany(
         "INSERT INTO jobs (type, status, project_id, source, task_id, task_type, task_stage,"
         " available_at, created_at, started_at, finished_at, payload_json)"
@@ -214,8 +247,15 @@ def bench_history(root: Path) -> list[Row]:
     left = con.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
     con.close()
     rows.append((f"history cleaning ({left} jobs left)", n, cleaned, None, ""))
-    rows.append(("dock history, after cleaning", left, timed(query),
-                 floor_query(lib.db.path, floor_sql, history * 2 * 4), "one query"))
+    rows.append(
+        (
+            "dock history, after cleaning",
+            left,
+            timed(query),
+            floor_query(lib.db.path, floor_sql, history * 2 * 4),
+            "one query",
+        )
+    )
     lib.close()
     return rows
 
@@ -232,16 +272,22 @@ def main() -> None:
     t0 = time.perf_counter()
     rows = bench_project(root, n) + bench_history(root)
     print(f"\nPhotoJobs at scale: {n} photos, {os.cpu_count()} cores, {root}")
-    print(f"load average {load[0]:.2f} at start, {os.getloadavg()[0]:.2f} at the end, "
-          f"{time.perf_counter() - t0:.0f} s in all\n")
-    print(f"| {'case':<34} | {'n':>7} | {'PhotoJobs s':>11} | {'per s':>8} | {'floor s':>8} "
-          f"| {'x floor':>7} | floor")
+    print(
+        f"load average {load[0]:.2f} at start, {os.getloadavg()[0]:.2f} at the end, "
+        f"{time.perf_counter() - t0:.0f} s in all\n"
+    )
+    print(
+        f"| {'case':<34} | {'n':>7} | {'PhotoJobs s':>11} | {'per s':>8} | {'floor s':>8} "
+        f"| {'x floor':>7} | floor"
+    )
     print(f"|{'-' * 36}|{'-' * 9}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 9}|------")
     for case, count, ours, floor, what in rows:
         ratio = f"{ours / floor:7.1f}" if floor else f"{'':7}"
         floor_s = f"{floor:8.3f}" if floor is not None else f"{'':8}"
-        print(f"| {case:<34} | {count:>7} | {ours:11.3f} | {count / ours:8.0f} | {floor_s} "
-              f"| {ratio} | {what}")
+        print(
+            f"| {case:<34} | {count:>7} | {ours:11.3f} | {count / ours:8.0f} | {floor_s} "
+            f"| {ratio} | {what}"
+        )
     shutil.rmtree(root, ignore_errors=True)
     print(json.dumps({"photos": n, "rows": rows}), file=sys.stderr)
 

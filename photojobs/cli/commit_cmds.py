@@ -41,6 +41,8 @@ def run(lib: Library, args: argparse.Namespace) -> int:
         task_ids = [store.start_task("maintenance", project_id=p.id)[0] for p in projects]
         if not args.project and library_trash.pending_work(lib):
             task_ids.append(store.start_task("library_maintenance")[0])
+        if not args.project:
+            task_ids.append(store.start_task("history_cleaning")[0])
         return _finish(lib, args, task_ids, {"task_ids": task_ids}, f"{len(task_ids)} task(s)")
     project = lib.find_project(args.project)
     if args.command == "trash":

@@ -39,6 +39,9 @@ _MINIMUMS: dict[str, float] = {
     "processing.workers": 0,
     "maintenance.interval_minutes": 1,
     "maintenance.trash_retention_days": 0,
+    "maintenance.history_retention_days": 1,
+    "maintenance.failed_history_retention_days": 1,
+    "maintenance.history_tasks_per_source": 1,
     "ui.processes_history": 1,
     "pipeline.priority_threshold": -1_000_000,
     "pipeline.backoff_base_seconds": 0,
@@ -69,6 +72,9 @@ _MAXIMUMS: dict[str, float] = {
     "maintenance.interval_minutes": 525_600,
     "maintenance.first_run_delay_seconds": 86_400,
     "maintenance.trash_retention_days": 36_500,
+    "maintenance.history_retention_days": 36_500,
+    "maintenance.failed_history_retention_days": 36_500,
+    "maintenance.history_tasks_per_source": 10_000_000,
 }
 MAX_CONFIG_BYTES = 1 << 20
 _CHOICES: dict[str, tuple[str, ...]] = {

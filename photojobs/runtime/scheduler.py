@@ -43,6 +43,7 @@ class MaintenanceScheduler(QObject):
                 started.append(task_id)
             if library_trash.pending_work(self.loop.library):
                 started.append(self.loop.start_task("library_maintenance"))
+            started.append(self.loop.start_task("history_cleaning"))
         except LibraryError:
             log.exception("maintenance scheduling failed")
         finally:

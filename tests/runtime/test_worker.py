@@ -425,7 +425,10 @@ def test_maintenance_is_scheduled_once_per_project_and_never_stacked(
         scheduler.start()  # first run after the configured delay (0 here)
     with qtbot.waitSignal(scheduler.scheduled, timeout=WAIT_MS) as second:
         scheduler.run_now()
-    assert len(first.args[0]) == 2 and sorted(second.args[0]) == sorted(first.args[0])
+    # One maintenance task per project, and one history cleaning for the library.
+    assert len(first.args[0]) == 3 and sorted(second.args[0]) == sorted(first.args[0])
+    every = queries.list_tasks(lib.db, lib.config, show_maintenance=True)
+    assert [t.task_type for t in every].count("history_cleaning") == 1
     maintenance = [
         t
         for t in queries.list_tasks(lib.db, lib.config, show_maintenance=True)
@@ -441,7 +444,10 @@ def test_maintenance_is_scheduled_once_per_project_and_never_stacked(
         loop.store.cancel_task(t.task_id)
     with qtbot.waitSignal(scheduler.scheduled, timeout=WAIT_MS) as third:
         scheduler.run_now()
-    assert set(third.args[0]).isdisjoint(first.args[0]) and len(third.args[0]) == 2
+    (history,) = set(third.args[0]) & set(first.args[0])  # still queued: not stacked
+    assert len(third.args[0]) == 3 and queries.get_task(lib.db, history).task_type == (
+        "history_cleaning"
+    )
 
 
 def test_stop_reaches_a_job_claimed_while_stopping(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from photojobs.core.handlers import (
     derivatives,
     diagnostic,
+    history,
     imports,
     maintenance,
     removal,
@@ -28,4 +29,5 @@ def default_registry() -> HandlerRegistry:
     registry.register("trash_maintenance", maintenance.trash_maintenance)
     registry.register("library_trash_maintenance", maintenance.library_trash_maintenance)
     registry.register("sidecar_sync", sidecars.sidecar_sync)
+    registry.register("history_cleaning", history.history_cleaning)
     return registry

@@ -11,6 +11,7 @@ JOB_LABELS: dict[str, str] = {
     "trash_maintenance": "Emptying old trash",
     "library_trash_maintenance": "Emptying deleted projects",
     "sidecar_sync": "Writing XMP sidecars",
+    "history_cleaning": "Cleaning old job history",
     "diagnostic_wait": "Diagnostic wait",
     "diagnostic_noop": "Diagnostic no-op",
 }
@@ -24,6 +25,7 @@ TASK_LABELS: dict[str, str] = {
     "library_maintenance": "Library maintenance",
     "empty_library_trash": "Delete projects permanently",
     "sidecar_sync": "Writing XMP sidecars",
+    "history_cleaning": "Cleaning old job history",
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from photojobs.core.config import Config
 from photojobs.core.db import Database
@@ -134,6 +135,85 @@ def list_tasks(
         tasks.append(task)
     tasks.sort(key=lambda t: t.created_at, reverse=True)
     return tasks[:limit] if limit else tasks
+
+
+WALK = 256  # jobs read per step of the walk back through one source's history
+
+
+def recent_tasks(
+    db: Database,
+    config: Config,
+    *,
+    per_source: int,
+    finished_after: float | None = None,
+) -> list[TaskRecord]:
+    """Every active task, and the newest `per_source` finished tasks of each source
+    (finished after `finished_after`, when given), newest first, with all their jobs.
+
+    The Processes dock's first paint: it walks back from the newest job of each source
+    (index `jobs_source`) and stops once it has enough, so it reads about as many rows as
+    it shows, however long the history."""
+    found: dict[str, TaskRecord] = {}
+    with db.read() as s:
+        active = s.execute(select(Job.task_id, Job.id).where(Job.status.in_(ACTIVE))).all()
+        _load(s, [t or f"job-{i}" for t, i in active], found)
+        for source in (USER, MAINTENANCE):
+            _walk(s, source, per_source, finished_after, found)
+    return sorted(found.values(), key=lambda t: (t.created_at, t.task_id), reverse=True)
+
+
+def _walk(
+    s: Session,
+    source: str,
+    per_source: int,
+    finished_after: float | None,
+    found: dict[str, TaskRecord],
+) -> None:
+    kept = sum(1 for t in found.values() if t.source == source and not _active(t))
+    before: int | None = None
+    while kept < per_source:
+        query = select(Job.id, Job.task_id).where(Job.source == source)
+        if before is not None:
+            query = query.where(Job.id < before)
+        # A task has a few jobs of a source: read about twice as many as still wanted.
+        step = min(WALK, max(16, 2 * (per_source - kept)))
+        batch = s.execute(query.order_by(Job.id.desc()).limit(step)).all()
+        if not batch:
+            return
+        before = batch[-1][0]
+        keys = [t or f"job-{i}" for i, t in batch]
+        fresh: dict[str, TaskRecord] = {}
+        _load(s, [k for k in dict.fromkeys(keys) if k not in found], fresh)
+        for key in dict.fromkeys(keys):  # newest first
+            task = fresh.get(key)
+            if task is None or task.source != source or kept >= per_source:
+                continue
+            finished = task.finished_at or task.created_at
+            if finished_after is not None and finished <= finished_after:
+                continue
+            found[key] = task
+            kept += 1
+
+
+def _active(task: TaskRecord) -> bool:
+    return task.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def _load(s: Session, keys: Sequence[str], into: dict[str, TaskRecord]) -> None:
+    """The tasks of these keys, aggregated from all their jobs (two indexed reads)."""
+    task_ids = [k for k in keys if not k.startswith("job-")]
+    job_ids = [int(k[4:]) for k in keys if k.startswith("job-")]
+    groups: dict[str, list[JobRecord]] = {}
+    for chunk in range(0, len(task_ids), 500):
+        query = select(Job).where(Job.task_id.in_(task_ids[chunk : chunk + 500]))
+        for row in s.scalars(query.order_by(Job.id)):
+            groups.setdefault(row.task_id or "", []).append(JobRecord.of(row))
+    for chunk in range(0, len(job_ids), 500):
+        query = select(Job).where(Job.id.in_(job_ids[chunk : chunk + 500]))
+        for row in s.scalars(query.where(Job.task_id.is_(None))):
+            groups[f"job-{row.id}"] = [JobRecord.of(row)]
+    for key, jobs in groups.items():
+        into[key] = aggregate(key, jobs)
 
 
 def get_task(db: Database, task_id: str) -> TaskRecord | None:

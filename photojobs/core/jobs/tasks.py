@@ -92,6 +92,13 @@ TASKS: dict[str, TaskDefinition] = {
             ((Step("library_trash_maintenance", 20, MAINTENANCE, scope=None),),),
             one_per_project=True,
         ),
+        # Finished tasks past their retention (core/jobs/history.py): library-wide, no scope.
+        TaskDefinition(
+            "history_cleaning",
+            False,
+            ((Step("history_cleaning", 10, MAINTENANCE, scope=None),),),
+            one_per_project=True,
+        ),
         TaskDefinition(
             "empty_library_trash",
             True,

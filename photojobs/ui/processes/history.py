@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.jobs.queries import get_task, list_tasks
+from photojobs.core.jobs.queries import get_task, recent_tasks
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
 from photojobs.ui.processes.rows import TaskRow
@@ -16,10 +16,14 @@ def load_history(
     library: Library, history: int, cleared_before: float | None, show_maintenance: bool = True
 ) -> list[TaskRow]:
     """Active tasks, and the newest `history` finished tasks of each source (so a season of
-    maintenance does not push the photographer's own tasks out), newest first."""
+    maintenance does not push the photographer's own tasks out), newest first. Read with
+    SQL limits: the first paint does not grow with the history kept."""
     kept: dict[str, int] = {}
     rows = []
-    for record in list_tasks(library.db, library.config, show_maintenance=True):
+    records = recent_tasks(
+        library.db, library.config, per_source=history, finished_after=cleared_before
+    )
+    for record in records:
         task = TaskRow.of(record.task_id, list(record.jobs), show_maintenance)
         if not task.active:
             finished = record.finished_at or record.created_at
