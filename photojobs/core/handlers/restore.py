@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo, TrashEntry
-from photojobs.core.formats import FileClass, classify
+from photojobs.core.formats import FileClass, PhotoFiles, classify
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
@@ -36,23 +36,27 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     project_id = job.project_id or ""
     settle_pending(ctx.db, project_id, folder)
     entries = _entries(ctx, job)
+    # The project's names, read once (casefolded: a name differing only in case is a
+    # conflict on some filesystems) and kept up to date as files come back.
+    taken = {name.casefold() for name in os.listdir(folder)}
     restored: dict[str, set[FileClass]] = {}
     for done, (entry_id, original, trash_name, base, status) in enumerate(entries, 1):
         ctx.check_cancelled()
-        message = _restore_one(ctx, job, folder, entry_id, original, trash_name, status)
+        message = _restore_one(ctx, job, folder, entry_id, original, trash_name, status, taken)
         if message is None:
+            taken.add(original.casefold())
             cls = classify(original)
             restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
         ctx.item(original, "failed" if message else "done", message)
         ctx.progress(done, len(entries))
     for key, message in _not_found(ctx, job, {e[1] for e in entries}):
         ctx.item(key, "failed", message)
-    ids = _refresh_photos(ctx, project_id, folder, restored)
-    if restored:
+    ids, remake = _refresh_photos(ctx, project_id, folder, restored)
+    if remake:
         ctx.enqueue_followup(
             NewJob(
                 "generate_derivatives",
-                {"bases": sorted(restored), "force": True},
+                {"bases": sorted(remake), "force": True},
                 priority=60,
                 source=job.source,
                 scope="photos",
@@ -134,6 +138,7 @@ def _restore_one(
     original: str,
     trash_name: str,
     status: str,
+    taken: set[str],
 ) -> str | None:
     try:
         source, target = inside(folder, TRASH_DIR, trash_name), inside(folder, original)
@@ -151,7 +156,7 @@ def _restore_one(
         os.unlink(source)  # cut short between link and unlink before journaling existed
         _mark(ctx, entry_id, RESTORED, job.task_id)
         return None
-    if target.exists() or any(p.name.casefold() == original.casefold() for p in folder.iterdir()):
+    if original.casefold() in taken or target.exists():
         return f"{original}: a file with this name is already in the project (not overwritten)"
     _mark(ctx, entry_id, RESTORING, job.task_id)
     try:
@@ -193,19 +198,23 @@ def _mark(ctx: JobContext, entry_id: int, status: str, task_id: str | None = Non
 
 def _refresh_photos(
     ctx: JobContext, project_id: str, folder: Path, restored: dict[str, set[FileClass]]
-) -> list[int]:
+) -> tuple[list[int], list[str]]:
     """The same photo comes back: a surviving row keeps its id and its other decisions; a
     removed one is made again from the snapshot its trash entries kept (or, trashed before
     snapshots were kept, with its capture facts read again). Restored formats come back
-    kept: the photographer asked for them back."""
+    kept: the photographer asked for them back. Returns the photo ids, and the bases whose
+    derivatives must be made again: those whose best source came back (a RAW back beside
+    a JPG that never left changes nothing a thumbnail is made from)."""
     listing = list_folder(folder)
-    now, ids = time.time(), []
+    now, ids, remake = time.time(), [], []
     with ctx.db.write() as s:
         for base, classes in restored.items():
             files = listing.photos.get(base)
             if files is None:
                 continue
             row = s.scalar(select(Photo).where(Photo.project_id == project_id, Photo.base == base))
+            if row is None or _best_source(files) in classes:
+                remake.append(base)
             if row is None:
                 snapshot = _snapshot(s, project_id, base)
                 row = photo_from_snapshot(s, project_id, files, snapshot, now)
@@ -220,7 +229,16 @@ def _refresh_photos(
                 row.keep_raw = True
             s.flush()
             ids.append(row.id)
-    return ids
+    return ids, remake
+
+
+def _best_source(files: PhotoFiles) -> FileClass | None:
+    """The class derivatives are made from (core/imaging/sources.py: JPG, RAW, other)."""
+    if files.jpg:
+        return FileClass.JPG
+    if files.raw:
+        return FileClass.RAW
+    return FileClass.OTHER if files.other else None
 
 
 def _snapshot(s: Session, project_id: str, base: str) -> dict[str, Any]:

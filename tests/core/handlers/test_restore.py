@@ -3,6 +3,11 @@ under their own names, or not at all; nothing in the project is ever overwritten
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 from handler_kit import Shoot, blake
 from PIL import Image
@@ -66,7 +71,8 @@ def test_restoring_a_commit_brings_everything_back(shoot: Shoot) -> None:
         assert not p.pending
     remake = shoot.only_job(undo, "generate_derivatives")
     assert remake["status"] == "completed"
-    assert sorted(remake["payload"]["bases"]) == ["J", "N", "R"]
+    # R's JPG and all of N came back; J's JPG never left, so its thumbnails stand.
+    assert sorted(remake["payload"]["bases"]) == ["N", "R"]
     for base in ("R", "N"):
         with Image.open(shoot.thumb(base)) as im:
             assert im.width > im.height, f"{base}: made from its landscape JPG again"
@@ -168,3 +174,60 @@ def test_a_restore_must_say_what_to_restore(shoot: Shoot) -> None:
     with pytest.raises(LibraryError, match="say what to restore"):
         shoot.restore()
     assert shoot.jobs() == []
+
+
+def test_a_restored_raw_beside_a_jpg_that_never_left_keeps_its_thumbnails(
+    shoot: Shoot,
+) -> None:
+    culled(shoot)
+    shoot.keep(KeepDecision.BOTH, "R", "N")  # only J's RAW (and its sidecar) go
+    made = {p.name: p.stat().st_mtime_ns for p in (shoot.dir / ".thumb").iterdir()}
+    task = shoot.commit()
+    shoot.run_all()
+
+    undo = shoot.restore(commit_task_id=task)
+    shoot.run_all()
+
+    assert sorted(shoot.files()) == sorted(
+        ["R.JPG", "R.DNG", "J.JPG", "J.DNG", "J.DNG.xmp", "N.JPG", "N.DNG", "K.JPG", "K.DNG"]
+    )
+    assert shoot.jobs(undo, "generate_derivatives") == [], "nothing to draw again"
+    assert {p.name: p.stat().st_mtime_ns for p in (shoot.dir / ".thumb").iterdir()} == made
+    assert shoot.photos()["J"].thumbnail_status == "generated"
+
+
+def test_a_restore_lists_the_project_folder_once_however_many_files(
+    shoot: Shoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(30):
+        shoot.pair(f"P{i:02d}")
+    shoot.scan()
+    shoot.keep(KeepDecision.JPG_ONLY, *(f"P{i:02d}" for i in range(30)))
+    task = shoot.commit()
+    shoot.run_all()
+    listings: list[str] = []
+    real_scandir, real_listdir, real_iterdir = os.scandir, os.listdir, Path.iterdir
+
+    def scandir(path: Any = ".") -> Any:
+        listings.append(str(path))
+        return real_scandir(path)
+
+    def listdir(path: Any = ".") -> list[str]:
+        listings.append(str(path))
+        return real_listdir(path)
+
+    def iterdir(self: Path) -> Iterator[Path]:
+        listings.append(str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    shoot.restore(commit_task_id=task)
+    ran = shoot.run_next()
+
+    assert ran is not None and ran.type == "restore_files"
+
+    assert len(shoot.trashed()) == 0
+    # One listing to check names are free, one to read the photos back: not one per file.
+    assert listings.count(str(shoot.dir)) <= 2, listings
