@@ -214,6 +214,11 @@ class JobStore:
         )
         if min_priority is not None:
             query = query.where(Job.priority >= min_priority)
+        # Anything to claim? A read first (it takes no lock), so an idle loop polling every
+        # slot stays idle instead of opening a write transaction each time (as huey does).
+        with self.db.read() as s:
+            if s.scalar(query.with_only_columns(Job.id)) is None:
+                return None
         with self.db.write() as s:
             row = s.scalar(query)
             if row is None:
@@ -468,6 +473,12 @@ class JobStore:
             if stale_seconds is not None
             else self.config.get("pipeline.stale_seconds")
         )
+        with self.db.read() as s:  # nothing running (an idle app): no write transaction
+            if (
+                s.scalar(select(Job.id).where(Job.status == JobStatus.RUNNING.value).limit(1))
+                is None
+            ):
+                return []
         with self.db.write() as s:
             running = s.scalars(select(Job).where(Job.status == JobStatus.RUNNING.value)).all()
             recovered = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from photojobs.core.config import Config
 from photojobs.core.jobs import queries
@@ -419,3 +420,29 @@ def test_an_unknown_job_type_fails_without_retries(store: JobStore, library: Lib
     assert failed.error == "unknown job type: no_such_type"
     assert store.get(job.id).status == JobStatus.FAILED
     assert any(isinstance(e, JobEvent) and e.status == "failed" for e in events)
+
+
+def test_an_idle_poll_opens_no_write_transaction(store: JobStore, library: Library) -> None:
+    """An idle worker loop polls every slot each `poll_ms`, and the heartbeat recovers every
+    few seconds: with nothing to claim or recover, neither may take the write lock."""
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(library.db.engine, "before_cursor_execute", seen)
+    try:
+        for _ in range(5):
+            assert store.claim("w") is None
+        assert store.claim("w", min_priority=90) is None
+        assert store.recover() == []
+        later = store.enqueue("x", now=2e9)  # not available yet: still nothing to claim
+        statements.clear()
+        assert store.claim("w") is None
+    finally:
+        event.remove(library.db.engine, "before_cursor_execute", seen)
+
+    assert statements, "the checks did read"
+    assert [s for s in statements if "IMMEDIATE" in s] == []
+    claimed = store.claim("w", now=2e9)
+    assert claimed is not None and claimed.id == later.id
