@@ -1,7 +1,8 @@
 """The project's `.trash/`: every move journaled so a crash leaves each file in one place.
 
-An entry is written (pending) before the move into the trash and confirmed after it; a
-restore marks it restoring before the move back and restored after. `settle_pending`
+An entry is written (pending) before the move into the trash and confirmed after it (a
+commit journals a batch of moves in one transaction, moves them, and confirms the batch in
+one more); a restore marks it restoring before the move back and restored after. `settle_pending`
 finishes or undoes whatever a crash cut in half. Names in the journal are checked with
 `paths.inside` before any file is touched: a library can come from someone else.
 """
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
@@ -66,6 +69,71 @@ def move_to_trash(
     with db.write() as s:
         s.get_one(TrashEntry, entry_id).status = CONFIRMED
     return entry_id
+
+
+@dataclass(frozen=True)
+class TrashMove:
+    """One original to move into `.trash/`, as a commit plans it."""
+
+    name: str
+    photo_base: str
+    photo_id: int | None
+    size: int
+    photo_json: str | None = None
+
+
+@dataclass(frozen=True)
+class JournaledMove:
+    entry_id: int
+    move: TrashMove
+    source: Path
+    target: Path
+
+
+def journal_moves(
+    db: Database, project_id: str, project_dir: Path, moves: list[TrashMove], task_id: str | None
+) -> list[JournaledMove]:
+    """Pending entries for a batch of moves, in one transaction, each with a trash name
+    free on disk. Nothing has moved yet: `settle_pending` drops any entry whose file is
+    still in its place."""
+    if not moves:
+        return []
+    trash = project_subdir(project_dir, TRASH_DIR, create=True)
+    now = time.time()
+    with db.write() as s:
+        entries = [
+            TrashEntry(
+                project_id=project_id,
+                photo_id=m.photo_id,
+                photo_base=m.photo_base,
+                original_name=m.name,
+                trash_name="",
+                size=m.size,
+                status=PENDING,
+                trashed_at=now,
+                task_id=task_id,
+                photo_json=m.photo_json,
+            )
+            for m in moves
+        ]
+        s.add_all(entries)
+        s.flush()
+        journaled = []
+        for entry, move in zip(entries, moves, strict=True):
+            entry.trash_name = free_trash_name(trash, entry.id, move.name)
+            source = inside(project_dir, move.name)
+            journaled.append(JournaledMove(entry.id, move, source, inside(trash, entry.trash_name)))
+    crash_point("trash:journaled")
+    return journaled
+
+
+def settle_moves(s: Session, moved: list[int], not_moved: list[int]) -> None:
+    """Confirm the entries whose file reached the trash and drop the others, in the
+    caller's transaction (which also updates the photos, so both change together)."""
+    if moved:
+        s.execute(update(TrashEntry).where(TrashEntry.id.in_(moved)).values(status=CONFIRMED))
+    if not_moved:
+        s.execute(delete(TrashEntry).where(TrashEntry.id.in_(not_moved)))
 
 
 def free_trash_name(trash: Path, entry_id: int, name: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from photojobs.core.config import load_config
+from photojobs.core.crash_points import CRASH_ENV
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
 
@@ -39,8 +40,18 @@ PROJECT = "Crash"
 DECISIONS = (KeepDecision.RAW_ONLY, KeepDecision.JPG_ONLY, KeepDecision.NONE)
 DEADLINE = 60.0  # seconds any one wait may take before the test fails instead of hanging
 
-# (what to wait for, how much): files in .trash, seconds, a finished job, thumbnails made.
+# (what to wait for, how much): files in .trash, seconds, a finished job, thumbnails made,
+# or a named moment at which the worker kills itself (PHOTOJOBS_CRASH_AT). The commit
+# journals 128 photos per batch (about 170 files here), so 200 photos make two batches:
+# a batch journaled with nothing moved, killed after the first move, mid second batch,
+# after a batch was confirmed but before its items, and after the last batch.
 MOMENTS = [
+    ("crash", "trash:journaled"),
+    ("crash", "trash:moved:1"),
+    ("crash", "trash:confirmed"),
+    ("crash", "trash:journaled:2"),
+    ("crash", "trash:moved:200"),
+    ("crash", "trash:confirmed:2"),
     ("seconds", 0.2),
     ("trash", 0),
     *(("trash", k) for k in (1, 10, 25, 45, 65, 85, 105, 125, 145, 165, 185, 205, 225, 245, 262)),
@@ -82,9 +93,10 @@ class Cli:
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)
 
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, *args: str, crash_at: str | None = None) -> subprocess.Popen[bytes]:
+        env = self.env | ({CRASH_ENV: crash_at} if crash_at else {})
         return subprocess.Popen(
-            [*self.base, *args], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [*self.base, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
 
 
@@ -247,9 +259,13 @@ def test_a_commit_killed_at_any_moment_loses_nothing(
     project, db = library / PROJECT, Db(library / ".photojobs" / "library.db")
     cli = Cli(tmp_path, library, template.config)
 
-    kill_when(cli.start("run", "--until-idle"), reached(kind, value, project, db))
+    if kind == "crash":
+        worker = cli.start("run", "--until-idle", crash_at=value)
+        assert worker.wait(timeout=DEADLINE) == -signal.SIGKILL, worker.stderr.read()  # type: ignore[union-attr]
+    else:
+        kill_when(cli.start("run", "--until-idle"), reached(kind, value, project, db))
     where_is_each_original(template, project, db, ("pending", "confirmed"))
-    if kind == "trash" and value <= 205:
+    if (kind == "trash" and value <= 205) or kind == "crash":
         (removal,) = db.rows("SELECT status FROM jobs WHERE type = 'file_removal'")
         assert removal["status"] == "running", "killed in the middle of moving files"
 

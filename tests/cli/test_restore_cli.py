@@ -150,3 +150,28 @@ def test_restoring_an_unknown_commit_fails(cli: Cli, committed: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "commit no-such-task: none of its files is in the trash" in proc.stdout
     assert len(cli.ok("trash", "Shoot")) == 2
+
+
+def test_a_restore_killed_mid_batch_is_finished_file_by_file(cli: Cli, committed: Path) -> None:
+    """Both files are journaled `restoring` in one transaction; the kill comes after the
+    first is back and before the second moves: the retry finishes the one and moves the
+    other, and reports each once."""
+    crash = killed_at(cli, "restore:moved:1", "restore", "Shoot", "--all", "--wait")
+
+    assert crash.returncode == -signal.SIGKILL, (crash.stdout, crash.stderr)
+    entries = rows(cli, "SELECT original_name, status FROM trash_entries ORDER BY id")
+    assert {e["status"] for e in entries} == {"restoring"}
+    assert sum((committed / e["original_name"]).exists() for e in entries) == 1
+
+    again = cli.run("run", "--until-idle")
+
+    assert again.returncode == 0, again.stderr
+    assert (committed / "A.JPG").exists() and (committed / "B.JPG").exists()
+    assert list((committed / ".trash").iterdir()) == []
+    assert {e["status"] for e in rows(cli, "SELECT status FROM trash_entries")} == {"restored"}
+    items = rows(cli, "SELECT key, status FROM job_items ORDER BY key")
+    restore_items = [i for i in items if i["key"] in ("A.JPG", "B.JPG")]
+    assert restore_items == [
+        {"key": "A.JPG", "status": "done"},
+        {"key": "B.JPG", "status": "done"},
+    ]

@@ -9,20 +9,33 @@ after a crash only does what is left."""
 from __future__ import annotations
 
 import json
+import os
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from photojobs.core.commits import Workset
+from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, FolderListing, PhotoFiles, classify, split_name
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.paths import inside
 from photojobs.core.photos import apply_files, list_folder, pending_clause, snapshot_of
-from photojobs.core.trash import CONFIRMED, move_to_trash, settle_pending
+from photojobs.core.trash import (
+    CONFIRMED,
+    JournaledMove,
+    TrashMove,
+    journal_moves,
+    settle_moves,
+    settle_pending,
+)
 
 
 def files_to_trash(files: PhotoFiles, drop_jpg: bool, drop_raw: bool) -> list[str]:
@@ -50,6 +63,22 @@ def _owner_class_dropped(owner: str, drop_jpg: bool, drop_raw: bool) -> bool:
     return (cls is FileClass.JPG and drop_jpg) or (cls is FileClass.RAW and drop_raw)
 
 
+BATCH = 128  # photos per journal batch: three transactions for the batch, not per file
+
+
+@dataclass
+class PhotoPlan:
+    """What a commit does to one photo: the files it moves, and why others stay."""
+
+    photo_id: int
+    base: str
+    on_disk: PhotoFiles
+    names: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    lost: str = ""  # "JPG" or "RAW": a kept format is gone, nothing of this photo moves
+    moved: list[str] = field(default_factory=list)
+
+
 def file_removal(ctx: JobContext, job: JobRecord) -> None:
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
@@ -60,46 +89,12 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
     total = len(work)
     changed: list[int] = []
     try:
-        for done, (photo_id, base, drop_jpg, drop_raw, files_json, updated) in enumerate(work, 1):
+        for start in range(0, total, BATCH):
             ctx.check_cancelled()
-            keep_jpg, keep_raw = not drop_jpg, not drop_raw
-            known_files = _as_files(base, json.loads(files_json))
-            on_disk = _on_disk(listing, base, known_files)
-            if lost := _kept_but_gone(known_files, on_disk, keep_jpg, keep_raw):
-                # What the photographer kept is gone: trashing the rest could leave nothing.
-                ctx.item(
-                    base,
-                    "failed",
-                    f"{base}: the {lost} you kept is no longer in the project "
-                    "folder; nothing was moved (check the folder, then commit again)",
-                    photo_id,
-                )
-                ctx.progress(done, total)
-                continue
-            names = files_to_trash(on_disk, drop_jpg, drop_raw)
-            known = files_to_trash(known_files, drop_jpg, drop_raw)
-            snapshot = photo_snapshot(ctx, photo_id)
-            failures = [
-                f"{name}: vanished before the commit (no longer in the project folder)"
-                for name in known
-                if name not in names and not _moved(trashed.get((base, name), []), job, updated)
-            ]
-            for name in names:
-                try:
-                    move_to_trash(
-                        ctx.db, project_id, folder, name, base, photo_id, job.task_id, snapshot
-                    )
-                except FileNotFoundError:
-                    failures.append(f"{name}: vanished before the commit")
-                except OSError as e:
-                    failures.append(f"{name}: could not be moved to the trash ({e.strerror or e})")
-            left = _files_left(folder, on_disk)
-            stays = _update_photo(ctx, photo_id, left, folder, base)
-            changed.append(photo_id)
-            status = "failed" if failures else "done"
-            message = "; ".join(failures) or f"{len(names)} file(s) to trash"
-            ctx.item(base, status, message, photo_id if stays else None)
-            ctx.progress(done, total)
+            plans = [_plan(listing, trashed, job, w) for w in work[start : start + BATCH]]
+            _move_batch(ctx, job, folder, plans)
+            changed += [p.photo_id for p in plans if not p.lost]
+            ctx.progress(min(start + BATCH, total), total)
     finally:
         # Also when canceled: photos already handled get their thumbnails back.
         remake = _awaiting_derivatives(ctx, project_id)
@@ -114,6 +109,105 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
                 )
             )
         ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+def _plan(
+    listing: FolderListing,
+    trashed: dict[tuple[str, str], list[tuple[str, float]]],
+    job: JobRecord,
+    work: Work,
+) -> PhotoPlan:
+    photo_id, base, drop_jpg, drop_raw, files_json, updated = work
+    known_files = _as_files(base, json.loads(files_json))
+    plan = PhotoPlan(photo_id, base, _on_disk(listing, base, known_files))
+    plan.lost = _kept_but_gone(known_files, plan.on_disk, not drop_jpg, not drop_raw)
+    if plan.lost:  # what the photographer kept is gone: trashing the rest could leave nothing
+        return plan
+    plan.names = files_to_trash(plan.on_disk, drop_jpg, drop_raw)
+    plan.failures = [
+        f"{name}: vanished before the commit (no longer in the project folder)"
+        for name in files_to_trash(known_files, drop_jpg, drop_raw)
+        if name not in plan.names and not _moved(trashed.get((base, name), []), job, updated)
+    ]
+    return plan
+
+
+def _move_batch(ctx: JobContext, job: JobRecord, folder: Path, plans: list[PhotoPlan]) -> None:
+    """Journal the batch's moves (one transaction), move the files, then confirm the moves
+    and update the photos (one transaction): a kill at any instant leaves each file in its
+    place or in the trash, and `settle_pending` finishes or undoes the half batch."""
+    project_id = job.project_id or ""
+    snapshots = photo_snapshots(ctx, [p.photo_id for p in plans if p.names])
+    moves: list[tuple[PhotoPlan, TrashMove]] = []
+    for plan in plans:
+        for name in plan.names:
+            try:
+                size = inside(folder, name).stat().st_size
+            except FileNotFoundError:
+                plan.failures.append(f"{name}: vanished before the commit")
+                continue
+            move = TrashMove(name, plan.base, plan.photo_id, size, snapshots.get(plan.photo_id))
+            moves.append((plan, move))
+    journal = journal_moves(ctx.db, project_id, folder, [m for _, m in moves], job.task_id)
+    queue = deque((plan, entry) for (plan, _), entry in zip(moves, journal, strict=True))
+    moved: list[int] = []
+    not_moved: list[int] = []
+    handled: list[PhotoPlan] = []
+    for plan in plans:
+        if ctx.cancelled():  # checked between photos; what moved is still confirmed below
+            break
+        handled.append(plan)
+        while queue and queue[0][0] is plan:
+            entry = queue.popleft()[1]
+            (moved if _move(plan, entry) else not_moved).append(entry.entry_id)
+    not_moved += [entry.entry_id for _, entry in queue]
+    stays = _confirm_batch(ctx, folder, handled, moved, not_moved)
+    crash_point("trash:confirmed")
+    ctx.report_items([_item(p, stays.get(p.photo_id, False)) for p in handled])
+
+
+def _move(plan: PhotoPlan, entry: JournaledMove) -> bool:
+    try:
+        os.replace(entry.source, entry.target)
+    except FileNotFoundError:
+        plan.failures.append(f"{entry.move.name}: vanished before the commit")
+        return False
+    except OSError as e:
+        reason = e.strerror or e
+        plan.failures.append(f"{entry.move.name}: could not be moved to the trash ({reason})")
+        return False
+    crash_point("trash:moved")
+    plan.moved.append(entry.move.name)
+    return True
+
+
+def _confirm_batch(
+    ctx: JobContext, folder: Path, plans: list[PhotoPlan], moved: list[int], not_moved: list[int]
+) -> dict[int, bool]:
+    """One transaction: the batch's entries confirmed (or dropped), its photos brought in
+    line with what is left. Returns photo id -> whether the photo stays in the grid."""
+    now, stays = time.time(), {}
+    with ctx.db.write() as s:
+        settle_moves(s, moved, not_moved)
+        ids = [p.photo_id for p in plans if not p.lost]
+        rows = {r.id: r for r in s.scalars(select(Photo).where(Photo.id.in_(ids)))}
+        for plan in plans:
+            row = rows.get(plan.photo_id)
+            if row is not None and not plan.lost:
+                stays[plan.photo_id] = _update_photo(s, row, _files_left(plan), folder, now)
+    return stays
+
+
+def _item(plan: PhotoPlan, stays: bool) -> tuple[str, str, str | None, int | None]:
+    if plan.lost:
+        message = (
+            f"{plan.base}: the {plan.lost} you kept is no longer in the project folder; "
+            "nothing was moved (check the folder, then commit again)"
+        )
+        return plan.base, "failed", message, plan.photo_id
+    status = "failed" if plan.failures else "done"
+    message = "; ".join(plan.failures) or f"{len(plan.names)} file(s) to trash"
+    return plan.base, status, message, plan.photo_id if stays else None
 
 
 Work = tuple[int, str, bool, bool, str, float]  # id, base, drop JPG, drop RAW, files, updated
@@ -147,12 +241,12 @@ def _workset(ctx: JobContext, job: JobRecord) -> list[Work]:
     return work
 
 
-def photo_snapshot(ctx: JobContext, photo_id: int) -> str | None:
-    """The photo as it was before the commit (id, decisions, capture facts), kept with its
-    trash entries so that a restore brings back the same photo."""
+def photo_snapshots(ctx: JobContext, photo_ids: list[int]) -> dict[int, str]:
+    """The photos as they were before the commit (id, decisions, capture facts), kept with
+    their trash entries so that a restore brings back the same photo."""
     with ctx.db.read() as s:
-        row = s.get(Photo, photo_id)
-        return None if row is None else json.dumps(snapshot_of(row), ensure_ascii=False)
+        rows = s.scalars(select(Photo).where(Photo.id.in_(photo_ids)))
+        return {r.id: json.dumps(snapshot_of(r), ensure_ascii=False) for r in rows}
 
 
 def _kept_but_gone(known: PhotoFiles, on_disk: PhotoFiles, keep_jpg: bool, keep_raw: bool) -> str:
@@ -199,36 +293,31 @@ def _moved(moves: list[tuple[str, float]], job: JobRecord, photo_updated: float)
     return any(task == job.task_id or at >= photo_updated for task, at in moves)
 
 
-def _files_left(folder: Path, before: PhotoFiles) -> PhotoFiles:
-    left = PhotoFiles(before.base)
-    for name in before.files:
-        if (folder / name).exists():
-            cls = classify(name)
-            if cls is not None:
-                left.add(name, cls)
+def _files_left(plan: PhotoPlan) -> PhotoFiles:
+    """The photo's files on disk less those this batch moved."""
+    left = PhotoFiles(plan.base)
+    gone = set(plan.moved)
+    for name in plan.on_disk.files:
+        cls = classify(name)
+        if cls is not None and name not in gone:
+            left.add(name, cls)
     return left
 
 
-def _update_photo(
-    ctx: JobContext, photo_id: int, left: PhotoFiles, folder: Path, base: str
-) -> bool:
+def _update_photo(s: Session, row: Photo, left: PhotoFiles, folder: Path, now: float) -> bool:
     """False when nothing is left and the photo leaves the grid. When the JPG went but a
     RAW stays, the derivatives are removed and marked pending, to be made from the RAW."""
-    with ctx.db.write() as s:
-        row = s.get(Photo, photo_id)
-        if row is None:
-            return False
-        had_jpg = row.jpg_available
-        if not left.has_image:
-            s.delete(row)
-            remove_derivatives(folder, base)
-            return False
-        apply_files(row, left, time.time())
-        if had_jpg and not row.jpg_available:
-            remove_derivatives(folder, base)
-            row.thumbnail_status = row.preview_status = "pending"
-            row.source_fingerprint = None
-        return True
+    had_jpg = row.jpg_available
+    if not left.has_image:
+        s.delete(row)
+        remove_derivatives(folder, row.base)
+        return False
+    apply_files(row, left, now)
+    if had_jpg and not row.jpg_available:
+        remove_derivatives(folder, row.base)
+        row.thumbnail_status = row.preview_status = "pending"
+        row.source_fingerprint = None
+    return True
 
 
 def _awaiting_derivatives(ctx: JobContext, project_id: str) -> list[str]:

@@ -1,8 +1,9 @@
 """`restore_files`: the Undo of a commit. Puts trashed files back under their original
 names when those are free (a clear conflict otherwise, never an overwrite).
 
-Each move back is journaled (restoring, then restored, with the restoring task), so a
-restore killed at any instant is settled like a commit and a retry reports each file once.
+Each move back is journaled (restoring, then restored, with the restoring task; a batch of
+entries per transaction), so a restore killed at any instant is settled like a commit and a
+retry reports each file once.
 A name asked for that is not in the trash is a failed item, never a silent success."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from photojobs.core.crash_points import crash_point
@@ -31,6 +32,9 @@ from photojobs.core.trash import CONFIRMED, RESTORED, RESTORING, settle_pending,
 Entry = tuple[int, str, str, str, str]  # id, original name, trash name, base, status
 
 
+BATCH = 128  # entries per journal batch: three transactions for the batch, not per file
+
+
 def restore_files(ctx: JobContext, job: JobRecord) -> None:
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
@@ -40,15 +44,17 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     # conflict on some filesystems) and kept up to date as files come back.
     taken = {name.casefold() for name in os.listdir(folder)}
     restored: dict[str, set[FileClass]] = {}
-    for done, (entry_id, original, trash_name, base, status) in enumerate(entries, 1):
+    for start in range(0, len(entries), BATCH):
         ctx.check_cancelled()
-        message = _restore_one(ctx, job, folder, entry_id, original, trash_name, status, taken)
-        if message is None:
-            taken.add(original.casefold())
-            cls = classify(original)
-            restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
-        ctx.item(original, "failed" if message else "done", message)
-        ctx.progress(done, len(entries))
+        results = _restore_batch(ctx, job, folder, entries[start : start + BATCH], taken)
+        for (_, original, _, base, _), message in results:
+            if message is None:
+                cls = classify(original)
+                restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
+        ctx.report_items(
+            [(e[1], "failed" if message else "done", message, None) for e, message in results]
+        )
+        ctx.progress(start + len(results), len(entries))
     for key, message in _not_found(ctx, job, {e[1] for e in entries}):
         ctx.item(key, "failed", message)
     ids, remake = _refresh_photos(ctx, project_id, folder, restored)
@@ -63,6 +69,51 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
             )
         )
     ctx.emit(PhotosChanged(project_id, tuple(ids)))
+
+
+def _restore_batch(
+    ctx: JobContext, job: JobRecord, folder: Path, batch: list[Entry], taken: set[str]
+) -> list[tuple[Entry, str | None]]:
+    """Journal the batch as restoring (one transaction), move the files back, then mark
+    each restored or back in the trash (one transaction). Returns each entry handled with
+    None when its file is back, or why not; a cancel stops between files."""
+    results: dict[int, str | None] = {}
+    ready: list[tuple[Entry, Path, Path]] = []
+    for entry in batch:
+        checked = _check(ctx, job, folder, entry, taken)
+        if isinstance(checked, tuple):
+            ready.append((entry, *checked))
+            taken.add(entry[1].casefold())  # two entries of one name: the second conflicts
+        else:
+            results[entry[0]] = checked
+    _mark_many(ctx, [e[0] for e, _, _ in ready], RESTORING, job.task_id)
+    back: list[int] = []
+    left: list[int] = []
+    for entry, source, target in ready:
+        if ctx.cancelled():
+            left.append(entry[0])
+            taken.discard(entry[1].casefold())
+            continue
+        message = _move_back_reported(source, target, entry[1])
+        results[entry[0]] = message
+        (left if message else back).append(entry[0])
+        if message:
+            taken.discard(entry[1].casefold())
+    with ctx.db.write() as s:
+        _set_status(s, back, RESTORED)
+        _set_status(s, left, CONFIRMED)
+    return [(e, results[e[0]]) for e in batch if e[0] in results]
+
+
+def _move_back_reported(source: Path, target: Path, original: str) -> str | None:
+    try:
+        _move_back(source, target)
+    except FileExistsError:
+        return f"{original}: a file with this name is already in the project (not overwritten)"
+    except OSError as e:
+        return f"{original}: could not be restored ({e.strerror or e})"
+    crash_point("restore:moved")
+    return None
 
 
 def _entries(ctx: JobContext, job: JobRecord) -> list[Entry]:
@@ -130,16 +181,12 @@ def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[s
     return missing
 
 
-def _restore_one(
-    ctx: JobContext,
-    job: JobRecord,
-    folder: Path,
-    entry_id: int,
-    original: str,
-    trash_name: str,
-    status: str,
-    taken: set[str],
-) -> str | None:
+def _check(
+    ctx: JobContext, job: JobRecord, folder: Path, entry: Entry, taken: set[str]
+) -> str | tuple[Path, Path] | None:
+    """(trash path, original path) when the entry's file can move back now; otherwise
+    None when it is back already (a restore cut short, settled here), or why not."""
+    entry_id, original, trash_name, _, status = entry
     try:
         source, target = inside(folder, TRASH_DIR, trash_name), inside(folder, original)
     except UnsafePathError as e:
@@ -158,18 +205,7 @@ def _restore_one(
         return None
     if original.casefold() in taken or target.exists():
         return f"{original}: a file with this name is already in the project (not overwritten)"
-    _mark(ctx, entry_id, RESTORING, job.task_id)
-    try:
-        _move_back(source, target)
-    except FileExistsError:
-        _mark(ctx, entry_id, CONFIRMED)
-        return f"{original}: a file with this name is already in the project (not overwritten)"
-    except OSError as e:
-        _mark(ctx, entry_id, CONFIRMED)
-        return f"{original}: could not be restored ({e.strerror or e})"
-    crash_point("restore:moved")
-    _mark(ctx, entry_id, RESTORED)
-    return None
+    return source, target
 
 
 def _move_back(source: Path, target: Path) -> None:
@@ -186,6 +222,21 @@ def _move_back(source: Path, target: Path) -> None:
         return
     crash_point("restore:linked")
     os.unlink(source)
+
+
+def _mark_many(ctx: JobContext, entry_ids: list[int], status: str, task_id: str | None) -> None:
+    if entry_ids:
+        with ctx.db.write() as s:
+            s.execute(
+                update(TrashEntry)
+                .where(TrashEntry.id.in_(entry_ids))
+                .values(status=status, restore_task_id=task_id)
+            )
+
+
+def _set_status(s: Session, entry_ids: list[int], status: str) -> None:
+    if entry_ids:
+        s.execute(update(TrashEntry).where(TrashEntry.id.in_(entry_ids)).values(status=status))
 
 
 def _mark(ctx: JobContext, entry_id: int, status: str, task_id: str | None = None) -> None:

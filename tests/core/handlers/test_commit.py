@@ -4,6 +4,7 @@ what goes to `.trash`, what stays, and that nothing is ever lost or overwritten.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from handler_kit import Shoot, blake
@@ -428,10 +429,13 @@ def test_a_kept_file_that_vanished_stops_that_photo(shoot: Shoot) -> None:
     assert item["status"] == "failed" and "the JPG you kept is no longer" in item["message"]
 
 
-def test_a_commit_canceled_halfway_still_remakes_the_thumbnails_it_took(shoot: Shoot) -> None:
-    """Cancel after the first photo: that photo's JPG is in the trash, and its thumbnail
-    comes back from the RAW through a follow-up of the canceled job (same task)."""
-    from photojobs.core.handlers import default_registry
+def test_a_commit_canceled_halfway_still_remakes_the_thumbnails_it_took(
+    shoot: Shoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel during the first photo: that photo's JPG is in the trash (cancel is checked
+    between photos, also within a journal batch), and its thumbnail comes back from the RAW
+    through a follow-up of the canceled job (same task)."""
+    from photojobs.core.handlers import default_registry, removal
     from photojobs.core.jobs.context import JobContext
     from photojobs.core.jobs.runner import run_job
     from photojobs.core.jobs.store import new_worker_id
@@ -446,14 +450,15 @@ def test_a_commit_canceled_halfway_still_remakes_the_thumbnails_it_took(shoot: S
     job = shoot.store.claim(worker)
     assert job is not None and job.type == "file_removal"
     ctx = JobContext(shoot.lib, shoot.store, job, lambda e: None)
-    report = ctx.item
+    real_replace = os.replace
 
-    def item_then_cancel(*args, **kwargs):  # the photographer presses Cancel after one photo
-        report(*args, **kwargs)
+    def move_then_cancel(*args, **kwargs):  # the photographer presses Cancel as one file moves
+        real_replace(*args, **kwargs)
         ctx.request_cancel()
 
-    ctx.item = item_then_cancel  # type: ignore[method-assign]
+    monkeypatch.setattr(removal.os, "replace", move_then_cancel)
     run_job(ctx, default_registry(), worker)
+    monkeypatch.undo()
 
     (removal,) = shoot.jobs(task_id, "file_removal")
     assert removal["status"] == "canceled"
