@@ -113,7 +113,7 @@ class Script:
 
     def progress(self, job: JobRecord, done: int, total: int) -> None:
         self.store.set_progress(job.id, done, total)
-        self.emit(JobEvent.of(job, done, total))
+        self.emit(JobEvent.progress(job, done, total))
 
     def complete(self, job: JobRecord) -> list[JobRecord]:
         return self.announce(list(self.store.complete(job.id, self.worker)))

@@ -386,3 +386,21 @@ def test_a_running_job_without_a_total_gets_a_busy_bar(
         script.cancel(task)
         script.complete(model.task(task).jobs[0].job)
     qtbot.waitUntil(lambda: not dock.busy_timer.isActive(), timeout=2000)
+
+
+def test_a_late_progress_event_never_revives_a_finished_job(
+    qtmodeltester, model: ProcessesModel, script: Script
+) -> None:
+    """The heartbeat thread flushes progress; its event may arrive after "completed"."""
+    task = script.start("diagnostic", payload={"seconds": 0})
+    job = script.claim()
+    script.progress(job, 1, 4)
+    assert status(model, task) == "running"
+    script.complete(job)
+    assert status(model, task) == "completed"
+
+    script.progress(job, 3, 4)  # late: sent before the completion, delivered after it
+
+    qtmodeltester.check(model)
+    assert status(model, task) == "completed"
+    assert model.task_index(task, Column.STATUS).data(Qt.ItemDataRole.DisplayRole) == ("Completed")

@@ -79,7 +79,7 @@ class JobContext:
             self._progress_dirty, self._progress_sent = False, self.clock()
             done, total = self._progress
         self.store.set_progress(self.job.id, done, total)
-        self.emit(JobEvent.of(self.job, done, total))
+        self.emit(JobEvent.progress(self.job, done, total))  # no status: it may come late
 
     @property
     def current_progress(self) -> tuple[int, int]:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from photojobs.core.jobs.model import JobRecord, TaskRecord
+
+PROGRESS_ONLY = ""  # the status of a progress event: it says nothing about the status
 
 
 @dataclass(frozen=True)
 class JobEvent:
+    """A job's status and progress. A progress event (`progress_only`) carries no status:
+    the heartbeat thread may deliver it after the job's "completed", and a receiver must
+    never read it as "running" again."""
+
     job_id: int
     job_type: str
     status: str
@@ -37,6 +43,15 @@ class JobEvent:
             job.attempts,
             job.error,
         )
+
+    @staticmethod
+    def progress(job: JobRecord, done: int, total: int) -> JobEvent:
+        """Progress of a running job, with no status (see the class docstring)."""
+        return replace(JobEvent.of(job, done, total), status=PROGRESS_ONLY, error=None)
+
+    @property
+    def progress_only(self) -> bool:
+        return self.status == PROGRESS_ONLY
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,13 @@ class JobRow:
     task: TaskRow
 
     def apply(self, e: JobEvent, now: float) -> bool:
-        """Take an event's status and progress; False when nothing a person sees changed."""
+        """Take an event's status and progress; False when nothing a person sees changed.
+        A progress event carries no status: one arriving after the job finished (the
+        heartbeat flushed it late) is dropped, never read as "running"."""
+        if e.progress_only:
+            if self.job.status != JobStatus.RUNNING:
+                return False
+            e = replace(e, status=JobStatus.RUNNING.value, error=self.job.error)
         old, status = self.job, JobStatus(e.status)
         done, total = e.progress_done, e.progress_total
         if status == old.status == JobStatus.RUNNING and total == old.progress_total:
