@@ -18,7 +18,10 @@ from photojobs.core.config import Config, load_config
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job, Photo, Project, SkippedFolder
+from photojobs.core.jobs.events import EventSink, discard
 from photojobs.core.jobs.labels import job_label
+from photojobs.core.jobs.runner import announce_jobs
+from photojobs.core.jobs.store import JobStore
 from photojobs.core.manifest import (
     Manifest,
     ManifestError,
@@ -202,19 +205,27 @@ class Library:
             row.name, row.folder, row.manifest_error = new_name.strip(), folder, None
         return self.find_project(project.id)
 
-    def delete_project(self, ref: str) -> Path | None:
+    def delete_project(self, ref: str, *, announce: EventSink = discard) -> Path | None:
         """Move the project folder to `<library>/.trash/<folder> <stamp>`, outside
         `.photojobs/`, so losing the app's data never loses a deleted project's photos. The
         row stays (decisions, trash journal) with `deleted_at`, until it is restored or
-        emptied. Returns where the folder went (None when it was missing, or a link to
-        elsewhere, which is left as it is)."""
+        emptied. Its queued jobs are canceled in the same transaction and announced to
+        `announce` after it (the window's worker loop), so no view waits for them. Returns
+        where the folder went (None when it was missing, or a link to elsewhere, which is
+        left as it is)."""
         project = self.find_project(ref)
         self._refuse_while_busy(project, "deleted")
         now = time.time()
+        moved_to: Path | None = None
         with self.db.write() as s:
+            canceled = list(
+                s.scalars(
+                    select(Job.id).where(Job.project_id == project.id, Job.status == "queued")
+                )
+            )
             s.execute(
                 update(Job)
-                .where(Job.project_id == project.id, Job.status == "queued")
+                .where(Job.id.in_(canceled))
                 .values(status="canceled", finished_at=now, error="project deleted")
             )
             row = s.get_one(Project, project.id)
@@ -222,13 +233,17 @@ class Library:
                 raise LibraryError(f"'{project.folder}': not a folder of this library")
             if not os.path.lexists(project.path) or project.path.is_symlink():
                 s.delete(row)  # no folder of ours to keep; a link is left where it is
-                return None
-            trash = self.trash_dir(create=True)
-            name = unique_folder_name(trash, f"{project.folder} {time.strftime(STAMP)}")
-            os.rename(project.path, trash / name)
-            crash_point("project:moved")  # the next open records it (library_trash.settle)
-            row.folder, row.deleted_at = f"{TRASH_DIR}/{name}", now
-        return trash / name
+            else:
+                trash = self.trash_dir(create=True)
+                name = unique_folder_name(trash, f"{project.folder} {time.strftime(STAMP)}")
+                os.rename(project.path, trash / name)
+                crash_point("project:moved")  # the next open records it (library_trash.settle)
+                row.folder, row.deleted_at = f"{TRASH_DIR}/{name}", now
+                moved_to = trash / name
+        if canceled:
+            store = JobStore(self.db, self.config)
+            announce_jobs(store, announce, [j for j in map(store.get, canceled) if j])
+        return moved_to
 
     def trash_dir(self, create: bool = False) -> Path:
         """`<library>/.trash/`, where deleted projects wait; refused when it is a link."""

@@ -357,3 +357,28 @@ def test_a_project_with_a_running_job_is_not_renamed_or_deleted(library: Library
     assert project.path.is_dir()
     store.complete(job.id, "worker")
     assert library.rename_project(project.id, "Elsewhere").folder == "Elsewhere"
+
+
+def test_deleting_a_project_announces_the_queued_jobs_it_cancels(library: Library) -> None:
+    """The window must hear of them, or the Processes dock shows them Waiting for ever."""
+    from photojobs.core.jobs import queries
+    from photojobs.core.jobs.events import Event, JobEvent, TaskEvent
+    from photojobs.core.jobs.store import JobStore
+
+    project = library.create_project("Leaving")
+    other = library.create_project("Staying")
+    store = JobStore(library.db, library.config)
+    leaving, _ = store.start_task("maintenance", project_id=project.id)
+    staying, _ = store.start_task("maintenance", project_id=other.id)
+    heard: list[Event] = []
+
+    assert library.delete_project(project.id, announce=heard.append) is not None
+
+    jobs = [e for e in heard if isinstance(e, JobEvent)]
+    tasks = [e for e in heard if isinstance(e, TaskEvent)]
+    assert [(e.task_id, e.status, e.error) for e in jobs] == [
+        (leaving, "canceled", "project deleted")
+    ]
+    assert [(e.task_id, e.status) for e in tasks] == [(leaving, "canceled")]
+    assert queries.get_task(library.db, leaving).status.value == "canceled"  # type: ignore[union-attr]
+    assert queries.get_task(library.db, staying).status.value == "queued"  # type: ignore[union-attr]

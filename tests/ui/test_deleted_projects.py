@@ -54,3 +54,19 @@ def test_deleting_for_ever_is_a_confirmed_background_task(
     assert not target.exists()
     dialog.reload()
     assert rows(dialog) == [] and dialog.list.count() == 0
+
+
+def test_deleting_a_project_shows_its_waiting_jobs_canceled_in_the_dock(
+    qtbot, culling_window: MainWindow, library: Library, shoot_project: ProjectInfo
+) -> None:
+    """The worker loop is not started: the task waits, as it would behind a busy queue."""
+    from photojobs.ui.processes.roles import Column, StatusRole
+
+    model = culling_window.processes.model
+    loop = culling_window.session.loop
+    task = loop.start_task("generate_derivatives", project_id=shoot_project.id)
+    qtbot.waitUntil(lambda: model.task_index(task, Column.STATUS).data(StatusRole) == "queued")
+
+    culling_window.session.delete_project(shoot_project.id)
+
+    qtbot.waitUntil(lambda: model.task_index(task, Column.STATUS).data(StatusRole) == "canceled")
