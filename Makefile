@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-import bench-queue bench-imaging bench-gui bench-metadata screenshots clean package package-test
+.PHONY: run test lint bench bench-import bench-queue bench-imaging bench-gui bench-scale bench-metadata screenshots clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench-imaging: $(STAMP)
 
 bench-queue: $(STAMP)
 	$(BIN)/python benchmarks/bench_queue.py
+
+# A SCALE_PHOTOS-photo project (hard links) beside its floors on the same disk; minutes.
+SCALE_PHOTOS ?= 100000
+bench-scale: $(STAMP)
+	SCALE_PHOTOS=$(SCALE_PHOTOS) QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_scale.py --dir .bench/scale
 
 # Agreement with ExifTool (needs exiftool) over METADATA_SAMPLES, e.g. exiftool's t/images.
 METADATA_SAMPLES ?= .bench/metadata-samples

@@ -27,6 +27,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from sqlalchemy import event
 
 from photojobs.core.commits import start_commit, start_restore
 from photojobs.core.config import load_config
@@ -260,6 +261,27 @@ def bench_history(root: Path) -> list[Row]:
     return rows
 
 
+def idle_write_transactions(root: Path, seconds: float = 10.0) -> int:
+    """BEGIN IMMEDIATE statements of an idle worker loop (a project, nothing queued)."""
+    lib = Library.open(root / "idle", load_config())
+    lib.create_project("Idle")
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    loop = WorkerLoop(lib, default_registry())
+    loop.start()
+    event.listen(lib.db.engine, "before_cursor_execute", seen)
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
+    event.remove(lib.db.engine, "before_cursor_execute", seen)
+    loop.stop()
+    lib.close()
+    return sum("IMMEDIATE" in s for s in statements)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", type=Path, default=Path(".bench/scale"))
@@ -270,6 +292,7 @@ def main() -> None:
     root.mkdir(parents=True)
     load = os.getloadavg()
     t0 = time.perf_counter()
+    idle = idle_write_transactions(root)
     rows = bench_project(root, n) + bench_history(root)
     print(f"\nPhotoJobs at scale: {n} photos, {os.cpu_count()} cores, {root}")
     print(
@@ -288,6 +311,7 @@ def main() -> None:
             f"| {case:<34} | {count:>7} | {ours:11.3f} | {count / ours:8.0f} | {floor_s} "
             f"| {ratio} | {what}"
         )
+    print(f"\nidle worker loop: {idle} write transactions in 10 s (floor: 0)")
     shutil.rmtree(root, ignore_errors=True)
     print(json.dumps({"photos": n, "rows": rows}), file=sys.stderr)
 
