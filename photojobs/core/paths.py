@@ -75,6 +75,19 @@ def inside(root: Path, *names: str) -> Path:
     return path
 
 
+def child(checked: Path, name: str) -> Path:
+    """`checked/name` where `checked` already passed `inside` (or `project_subdir`): the
+    same guarantee as `inside` for one more plain component, at the cost of one lstat
+    instead of two realpath walks, for loops over thousands of files. A link is refused;
+    a name not there yet (a move's target) is fine."""
+    if not is_plain_name(name):
+        raise UnsafePathError(f"{name!r}: not a plain name inside {checked.name or checked}")
+    path = checked / name
+    if path.is_symlink():
+        raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
+    return path
+
+
 def is_plain_name(name: str) -> bool:
     """One path component that names a child: no separator, drive, '.', '..' or NUL."""
     if not name or name in {".", ".."} or "\x00" in name:

@@ -14,13 +14,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db import Database
 from photojobs.core.db.models import TrashEntry
-from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, child, inside, project_subdir
 
 PENDING, CONFIRMED, DELETED = "pending", "confirmed", "deleted"
 RESTORING, RESTORED = "restoring", "restored"
@@ -100,29 +100,38 @@ def journal_moves(
         return []
     trash = project_subdir(project_dir, TRASH_DIR, create=True)
     now = time.time()
-    with db.write() as s:
-        entries = [
-            TrashEntry(
-                project_id=project_id,
-                photo_id=m.photo_id,
-                photo_base=m.photo_base,
-                original_name=m.name,
-                trash_name="",
-                size=m.size,
-                status=PENDING,
-                trashed_at=now,
-                task_id=task_id,
-                photo_json=m.photo_json,
+    rows = [
+        {
+            "project_id": project_id,
+            "photo_id": m.photo_id,
+            "photo_base": m.photo_base,
+            "original_name": m.name,
+            "trash_name": "",
+            "size": m.size,
+            "status": PENDING,
+            "trashed_at": now,
+            "task_id": task_id,
+            "photo_json": m.photo_json,
+        }
+        for m in moves
+    ]
+    with db.write() as s:  # bulk statements: the ORM's unit of work cost more than the moves
+        ids = s.scalars(
+            insert(TrashEntry).returning(TrashEntry.id, sort_by_parameter_order=True), rows
+        ).all()
+        journaled = [
+            JournaledMove(
+                entry_id,
+                move,
+                child(project_dir, move.name),
+                child(trash, free_trash_name(trash, entry_id, move.name)),
             )
-            for m in moves
+            for entry_id, move in zip(ids, moves, strict=True)
         ]
-        s.add_all(entries)
-        s.flush()
-        journaled = []
-        for entry, move in zip(entries, moves, strict=True):
-            entry.trash_name = free_trash_name(trash, entry.id, move.name)
-            source = inside(project_dir, move.name)
-            journaled.append(JournaledMove(entry.id, move, source, inside(trash, entry.trash_name)))
+        s.execute(
+            update(TrashEntry),
+            [{"id": j.entry_id, "trash_name": j.target.name} for j in journaled],
+        )
     crash_point("trash:journaled")
     return journaled
 

@@ -145,3 +145,18 @@ def test_safe_folder_name_is_always_one_visible_plain_name(display: str) -> None
     assert name not in {".", ".."}
     assert len(name) <= MAX_NAME_LENGTH
     assert len(name.encode("utf-8", "surrogatepass")) <= MAX_FOLDER_BYTES
+
+
+def test_child_of_a_checked_folder_refuses_links_and_paths(tmp_path: Path) -> None:
+    from photojobs.core.paths import child
+
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(b"x")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "IMG_1.JPG").write_bytes(b"y")
+    (tmp_path / "lib" / "LINK.JPG").symlink_to(outside)
+    assert child(tmp_path / "lib", "IMG_1.JPG") == tmp_path / "lib" / "IMG_1.JPG"
+    assert child(tmp_path / "lib", "NOT_YET.JPG") == tmp_path / "lib" / "NOT_YET.JPG"
+    for bad in ("LINK.JPG", "../outside.jpg", "a/b.jpg", "..", ""):
+        with pytest.raises(UnsafePathError):
+            child(tmp_path / "lib", bad)

@@ -26,7 +26,7 @@ from photojobs.core.handlers.project_files import project_dir, remove_derivative
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.paths import inside
+from photojobs.core.paths import child
 from photojobs.core.photos import apply_files, list_folder, pending_clause, snapshot_of
 from photojobs.core.trash import (
     CONFIRMED,
@@ -92,8 +92,8 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
         for start in range(0, total, BATCH):
             ctx.check_cancelled()
             plans = [_plan(listing, trashed, job, w) for w in work[start : start + BATCH]]
-            _move_batch(ctx, job, folder, plans)
-            changed += [p.photo_id for p in plans if not p.lost]
+            handled = _move_batch(ctx, job, folder, plans)
+            changed += [p.photo_id for p in handled if not p.lost]
             ctx.progress(min(start + BATCH, total), total)
     finally:
         # Also when canceled: photos already handled get their thumbnails back.
@@ -132,17 +132,20 @@ def _plan(
     return plan
 
 
-def _move_batch(ctx: JobContext, job: JobRecord, folder: Path, plans: list[PhotoPlan]) -> None:
+def _move_batch(
+    ctx: JobContext, job: JobRecord, folder: Path, plans: list[PhotoPlan]
+) -> list[PhotoPlan]:
     """Journal the batch's moves (one transaction), move the files, then confirm the moves
     and update the photos (one transaction): a kill at any instant leaves each file in its
-    place or in the trash, and `settle_pending` finishes or undoes the half batch."""
+    place or in the trash, and `settle_pending` finishes or undoes the half batch. Returns
+    the photos handled (all, unless a cancel came between two of them)."""
     project_id = job.project_id or ""
     snapshots = photo_snapshots(ctx, [p.photo_id for p in plans if p.names])
     moves: list[tuple[PhotoPlan, TrashMove]] = []
     for plan in plans:
         for name in plan.names:
             try:
-                size = inside(folder, name).stat().st_size
+                size = child(folder, name).stat().st_size
             except FileNotFoundError:
                 plan.failures.append(f"{name}: vanished before the commit")
                 continue
@@ -164,6 +167,7 @@ def _move_batch(ctx: JobContext, job: JobRecord, folder: Path, plans: list[Photo
     stays = _confirm_batch(ctx, folder, handled, moved, not_moved)
     crash_point("trash:confirmed")
     ctx.report_items([_item(p, stays.get(p.photo_id, False)) for p in handled])
+    return handled
 
 
 def _move(plan: PhotoPlan, entry: JournaledMove) -> bool:

@@ -25,7 +25,7 @@ from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, child
 from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
 from photojobs.core.trash import CONFIRMED, RESTORED, RESTORING, settle_pending, settle_restore
 
@@ -187,8 +187,9 @@ def _check(
     """(trash path, original path) when the entry's file can move back now; otherwise
     None when it is back already (a restore cut short, settled here), or why not."""
     entry_id, original, trash_name, _, status = entry
-    try:
-        source, target = inside(folder, TRASH_DIR, trash_name), inside(folder, original)
+    try:  # the project and its .trash were checked when the job began (project_dir)
+        source = child(folder / TRASH_DIR, trash_name)
+        target = child(folder, original)
     except UnsafePathError as e:
         return f"{original}: not restored, the trash journal leads outside the project ({e})"
     if status != CONFIRMED:  # a restore of this task cut short, or already done

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from photojobs.core.config import Config
@@ -533,20 +533,22 @@ class JobStore:
                     select(JobItem).where(JobItem.job_id == job_id, JobItem.key.in_(keys))
                 )
             }
-            for key, status, message, photo_id in items:
-                item = existing.get(key)
-                if item is None:
-                    s.add(
-                        JobItem(
-                            job_id=job_id,
-                            key=key,
-                            photo_id=photo_id,
-                            status=status,
-                            message=message,
-                            updated_at=now,
-                        )
-                    )
-                else:
+            new = [
+                {
+                    "job_id": job_id,
+                    "key": key,
+                    "photo_id": photo_id,
+                    "status": status,
+                    "message": message,
+                    "updated_at": now,
+                }
+                for key, status, message, photo_id in items
+                if key not in existing
+            ]
+            if new:  # one bulk insert: a commit reports 128 photos at a time
+                s.execute(insert(JobItem), new)
+            for key, status, message, _ in items:
+                if (item := existing.get(key)) is not None:
                     item.status, item.message, item.updated_at = status, message, now
 
     def pending_items(self, job_id: int) -> list[tuple[str, int | None]]:
