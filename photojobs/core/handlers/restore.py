@@ -258,29 +258,38 @@ def _refresh_photos(
     derivatives must be made again: those whose best source came back (a RAW back beside
     a JPG that never left changes nothing a thumbnail is made from)."""
     listing = list_folder(folder)
-    now, ids, remake = time.time(), [], []
+    now, rows, remake = time.time(), [], []
+    bases = [b for b in restored if b in listing.photos]
     with ctx.db.write() as s:
-        for base, classes in restored.items():
-            files = listing.photos.get(base)
-            if files is None:
-                continue
-            row = s.scalar(select(Photo).where(Photo.project_id == project_id, Photo.base == base))
-            if row is None or _best_source(files) in classes:
-                remake.append(base)
-            if row is None:
-                snapshot = _snapshot(s, project_id, base)
-                row = photo_from_snapshot(s, project_id, files, snapshot, now)
-                if not snapshot and (facts := facts_of_photo(folder, files)) is not None:
-                    apply_facts(row, facts)
-                s.add(row)
-            else:
-                apply_files(row, files, now)
-            if FileClass.JPG in classes:
-                row.keep_jpg = True
-            if FileClass.RAW in classes:
-                row.keep_raw = True
-            s.flush()
-            ids.append(row.id)
+        for start in range(0, len(bases), 500):  # rows read 500 at a time, not one by one
+            chunk = bases[start : start + 500]
+            found = {
+                r.base: r
+                for r in s.scalars(
+                    select(Photo).where(Photo.project_id == project_id, Photo.base.in_(chunk))
+                )
+            }
+            for base in chunk:
+                files, classes = listing.photos[base], restored[base]
+                row = found.get(base)
+                if row is None or _best_source(files) in classes:
+                    remake.append(base)
+                if row is None:
+                    snapshot = _snapshot(s, project_id, base)
+                    row = photo_from_snapshot(s, project_id, files, snapshot, now)
+                    if not snapshot and (facts := facts_of_photo(folder, files)) is not None:
+                        apply_facts(row, facts)
+                    s.add(row)
+                    s.flush()  # its id, before the next snapshot picks one
+                else:
+                    apply_files(row, files, now)
+                if FileClass.JPG in classes:
+                    row.keep_jpg = True
+                if FileClass.RAW in classes:
+                    row.keep_raw = True
+                rows.append(row)
+        s.flush()
+        ids = [r.id for r in rows]
     return ids, remake
 
 
