@@ -70,13 +70,24 @@ def job_seconds(db: Path, task_id: str, job_type: str | None = None) -> float:
     return float(end - start)
 
 
+LINKS_PER_SOURCE = 30_000  # ext4 allows 65,000 links to one file
+
+
+def source_for(folder: Path, kind: str, i: int) -> Path:
+    """A small JPG or DNG to hard-link, a fresh copy every LINKS_PER_SOURCE links."""
+    path = folder.parent / f"src-{i // LINKS_PER_SOURCE}.{kind}"
+    if not path.exists():
+        if kind == "JPG":
+            shutil.copy(DATA / "IMG_0001.JPG", path)
+        else:
+            path.write_bytes((DATA / "RAWNONE_0001.DNG").read_bytes()[:4096])
+    return path
+
+
 def make_photos(folder: Path, n: int) -> None:
-    jpg, raw = folder.parent / "src.JPG", folder.parent / "src.DNG"
-    shutil.copy(DATA / "IMG_0001.JPG", jpg)
-    raw.write_bytes((DATA / "RAWNONE_0001.DNG").read_bytes()[:4096])
     for i in range(n):
-        os.link(jpg, folder / f"P{i:06d}.JPG")
-        os.link(raw, folder / f"P{i:06d}.DNG")
+        os.link(source_for(folder, "JPG", i), folder / f"P{i:06d}.JPG")
+        os.link(source_for(folder, "DNG", i), folder / f"P{i:06d}.DNG")
 
 
 def floor_scandir(folder: Path) -> float:
@@ -85,12 +96,11 @@ def floor_scandir(folder: Path) -> float:
 
 def floor_replace(folder: Path, n: int) -> float:
     """n renames of hard links in this folder into a sub-folder and nothing else."""
-    src = folder.parent / "src.DNG"
     side, away = folder.parent / "floor", folder.parent / "floor" / "away"
     away.mkdir(parents=True)
     names = [f"F{i:06d}.DNG" for i in range(n)]
-    for name in names:
-        os.link(src, side / name)
+    for i, name in enumerate(names):
+        os.link(source_for(side, "floor", i), side / name)
     t = timed(lambda: [os.replace(side / name, away / name) for name in names])
     shutil.rmtree(side)
     return t
@@ -261,6 +271,41 @@ def bench_history(root: Path) -> list[Row]:
     return rows
 
 
+def bench_indexes(root: Path) -> list[Row]:
+    """An item report in a job of 40k items, and photo rows deleted beside 100k job items
+    and trash entries (foreign keys checked on each delete)."""
+    lib = Library.open(root / "indexes", load_config())
+    project = lib.create_project("P")
+    store = JobStore(lib.db, lib.config)
+    job = store.enqueue("x", items=[(f"k{i}", None) for i in range(40_000)], source="user")
+    report = timed(lambda: [store.set_item(job.id, f"k{i * 199}", "done") for i in range(200)])
+    con = sqlite3.connect(lib.db.path)
+    con.executemany(
+        "INSERT INTO photos (project_id, base, created_at, updated_at) VALUES (?, ?, 0, 0)",
+        [(project.id, f"B{i}") for i in range(200)],
+    )
+    con.executemany(
+        "INSERT INTO job_items (job_id, key, status) VALUES (?, ?, 'done')",
+        [(job.id, f"x{i}") for i in range(100_000)],
+    )
+    con.executemany(
+        "INSERT INTO trash_entries (project_id, photo_base, original_name, trash_name,"
+        " trashed_at) VALUES (?, 'b', 'n', 't', 0)",
+        [(project.id,)] * 100_000,
+    )
+    con.commit()
+    con.execute("PRAGMA foreign_keys=ON")
+    ids = [r[0] for r in con.execute("SELECT id FROM photos")]
+    delete = timed(lambda: [con.execute("DELETE FROM photos WHERE id = ?", (i,)) for i in ids])
+    con.commit()
+    con.close()
+    lib.close()
+    return [
+        ("item report, 40k items in the job", 200, report, None, ""),
+        ("photo row delete, 100k items+trash", len(ids), delete, None, ""),
+    ]
+
+
 def idle_write_transactions(root: Path, seconds: float = 10.0) -> int:
     """BEGIN IMMEDIATE statements of an idle worker loop (a project, nothing queued)."""
     lib = Library.open(root / "idle", load_config())
@@ -293,7 +338,7 @@ def main() -> None:
     load = os.getloadavg()
     t0 = time.perf_counter()
     idle = idle_write_transactions(root)
-    rows = bench_project(root, n) + bench_history(root)
+    rows = bench_project(root, n) + bench_history(root) + bench_indexes(root)
     print(f"\nPhotoJobs at scale: {n} photos, {os.cpu_count()} cores, {root}")
     print(
         f"load average {load[0]:.2f} at start, {os.getloadavg()[0]:.2f} at the end, "
