@@ -71,6 +71,20 @@ def move_to_trash(
     return entry_id
 
 
+FIRST_BATCH, LARGEST_BATCH = 128, 512
+
+
+def journal_batches(total: int) -> list[tuple[int, int]]:
+    """(start, end) of the batches a commit or restore journals: 128, then doubling up to
+    512, so a small commit still shows progress soon and a big one pays for few
+    transactions (each holds the write lock a fraction of a second at most)."""
+    batches, start, size = [], 0, FIRST_BATCH
+    while start < total:
+        batches.append((start, min(start + size, total)))
+        start, size = start + size, min(size * 2, LARGEST_BATCH)
+    return batches
+
+
 @dataclass(frozen=True)
 class TrashMove:
     """One original to move into `.trash/`, as a commit plans it."""
@@ -124,7 +138,8 @@ def journal_moves(
                 entry_id,
                 move,
                 child(project_dir, move.name),
-                child(trash, free_trash_name(trash, entry_id, move.name)),
+                # a plain name (the source's, prefixed) that free_trash_name found unused
+                trash / free_trash_name(trash, entry_id, move.name),
             )
             for entry_id, move in zip(ids, moves, strict=True)
         ]

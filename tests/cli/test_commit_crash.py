@@ -42,7 +42,8 @@ DEADLINE = 60.0  # seconds any one wait may take before the test fails instead o
 
 # (what to wait for, how much): files in .trash, seconds, a finished job, thumbnails made,
 # or a named moment at which the worker kills itself (PHOTOJOBS_CRASH_AT). The commit
-# journals 128 photos per batch (about 170 files here), so 200 photos make two batches:
+# journals its first 128 photos in one batch (about 170 files here), then the 72 left in a
+# second (trash.journal_batches), so 200 photos make two batches:
 # a batch journaled with nothing moved, killed after the first move, mid second batch,
 # after a batch was confirmed but before its items, and after the last batch.
 MOMENTS = [

@@ -32,6 +32,7 @@ from photojobs.core.trash import (
     CONFIRMED,
     JournaledMove,
     TrashMove,
+    journal_batches,
     journal_moves,
     settle_moves,
     settle_pending,
@@ -63,9 +64,6 @@ def _owner_class_dropped(owner: str, drop_jpg: bool, drop_raw: bool) -> bool:
     return (cls is FileClass.JPG and drop_jpg) or (cls is FileClass.RAW and drop_raw)
 
 
-BATCH = 128  # photos per journal batch: three transactions for the batch, not per file
-
-
 @dataclass
 class PhotoPlan:
     """What a commit does to one photo: the files it moves, and why others stay."""
@@ -89,12 +87,12 @@ def file_removal(ctx: JobContext, job: JobRecord) -> None:
     total = len(work)
     changed: list[int] = []
     try:
-        for start in range(0, total, BATCH):
+        for start, end in journal_batches(total):  # three transactions a batch, not per file
             ctx.check_cancelled()
-            plans = [_plan(listing, trashed, job, w) for w in work[start : start + BATCH]]
+            plans = [_plan(listing, trashed, job, w) for w in work[start:end]]
             handled = _move_batch(ctx, job, folder, plans)
             changed += [p.photo_id for p in handled if not p.lost]
-            ctx.progress(min(start + BATCH, total), total)
+            ctx.progress(end, total)
     finally:
         # Also when canceled: photos already handled get their thumbnails back.
         remake = _awaiting_derivatives(ctx, project_id)

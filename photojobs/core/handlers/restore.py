@@ -27,12 +27,16 @@ from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, child
 from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
-from photojobs.core.trash import CONFIRMED, RESTORED, RESTORING, settle_pending, settle_restore
+from photojobs.core.trash import (
+    CONFIRMED,
+    RESTORED,
+    RESTORING,
+    journal_batches,
+    settle_pending,
+    settle_restore,
+)
 
 Entry = tuple[int, str, str, str, str]  # id, original name, trash name, base, status
-
-
-BATCH = 128  # entries per journal batch: three transactions for the batch, not per file
 
 
 def restore_files(ctx: JobContext, job: JobRecord) -> None:
@@ -44,9 +48,9 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     # conflict on some filesystems) and kept up to date as files come back.
     taken = {name.casefold() for name in os.listdir(folder)}
     restored: dict[str, set[FileClass]] = {}
-    for start in range(0, len(entries), BATCH):
+    for start, end in journal_batches(len(entries)):  # three transactions a batch
         ctx.check_cancelled()
-        results = _restore_batch(ctx, job, folder, entries[start : start + BATCH], taken)
+        results = _restore_batch(ctx, job, folder, entries[start:end], taken)
         for (_, original, _, base, _), message in results:
             if message is None:
                 cls = classify(original)
