@@ -119,8 +119,10 @@ def test_maintenance_for_one_project_or_all(cli: Cli, folder: Path) -> None:
     assert cli.ok("photos", "Other") == []
     assert (folder / "notes.txt").read_text() == "left alone"
 
-    both = cli.ok("maintenance", "--wait")
-    assert both["status"] == ["completed", "completed"] and len(both["task_ids"]) == 2
+    both = cli.ok("maintenance", "--wait")  # two projects, and the library's job history
+    assert both["status"] == ["completed"] * 3 and len(both["task_ids"]) == 3
+    history = cli.ok("tasks", "--all", "--show-maintenance")
+    assert [t["task_type"] for t in history].count("history_cleaning") == 1
     assert [p["base"] for p in cli.ok("photos", "Other")] == ["X"]
 
     queued = cli.ok("maintenance")
