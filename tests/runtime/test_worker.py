@@ -180,7 +180,9 @@ def test_signal_payloads_carry_source_and_task(qtbot: QtBot, engines: Engines) -
             items=[("a", None), ("b", None)],
         )
     expected = ("user", task["id"], "diagnostic")
-    assert [e.status for e in jobs] == ["queued", "running", "running", "running", "completed"]
+    # Progress events (two here) say nothing about the status: one may arrive late.
+    assert [e.status for e in jobs] == ["queued", "running", "", "", "completed"]
+    assert [e.progress_only for e in jobs] == [False, False, True, True, False]
     for e in jobs:
         assert (e.source, e.task_id, e.task_type, e.project_id) == (*expected, project.id)
     assert (jobs[-1].progress_done, jobs[-1].progress_total, jobs[-1].attempts) == (2, 2, 1)
@@ -341,7 +343,7 @@ def test_progress_events_are_coalesced(qtbot: QtBot, engines: Engines) -> None:
         loop.signals.job_changed, check_params_cb=is_("completed", "chatty"), timeout=WAIT_MS
     ):
         job = loop.enqueue("chatty")
-    progress = [e for e in events if e.status == "running" and e.progress_total == 5_000]
+    progress = [e for e in events if e.progress_only and e.progress_total == 5_000]
     assert 1 <= len(progress) < 100, len(progress)
     assert (progress[-1].progress_done, events[-1].progress_done) == (5_000, 5_000)
     stored = loop.store.get(job.id)
