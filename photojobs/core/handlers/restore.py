@@ -25,7 +25,8 @@ from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
-from photojobs.core.paths import TRASH_DIR, UnsafePathError, child
+from photojobs.core.jobs.runner import PermanentJobError
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, child, project_subdir
 from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
 from photojobs.core.trash import (
     CONFIRMED,
@@ -50,7 +51,11 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
     restored: dict[str, set[FileClass]] = {}
     for start, end in journal_batches(len(entries)):  # three transactions a batch
         ctx.check_cancelled()
-        results = _restore_batch(ctx, job, folder, entries[start:end], taken)
+        try:  # .trash checked again for each batch: a link there could lead anywhere
+            trash = project_subdir(folder, TRASH_DIR)
+        except UnsafePathError as e:
+            raise PermanentJobError(str(e)) from e
+        results = _restore_batch(ctx, job, folder, trash, entries[start:end], taken)
         for (_, original, _, base, _), message in results:
             if message is None:
                 cls = classify(original)
@@ -76,7 +81,12 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
 
 
 def _restore_batch(
-    ctx: JobContext, job: JobRecord, folder: Path, batch: list[Entry], taken: set[str]
+    ctx: JobContext,
+    job: JobRecord,
+    folder: Path,
+    trash: Path,
+    batch: list[Entry],
+    taken: set[str],
 ) -> list[tuple[Entry, str | None]]:
     """Journal the batch as restoring (one transaction), move the files back, then mark
     each restored or back in the trash (one transaction). Returns each entry handled with
@@ -84,7 +94,7 @@ def _restore_batch(
     results: dict[int, str | None] = {}
     ready: list[tuple[Entry, Path, Path]] = []
     for entry in batch:
-        checked = _check(ctx, job, folder, entry, taken)
+        checked = _check(ctx, job, folder, trash, entry, taken)
         if isinstance(checked, tuple):
             ready.append((entry, *checked))
             taken.add(entry[1].casefold())  # two entries of one name: the second conflicts
@@ -186,13 +196,13 @@ def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[s
 
 
 def _check(
-    ctx: JobContext, job: JobRecord, folder: Path, entry: Entry, taken: set[str]
+    ctx: JobContext, job: JobRecord, folder: Path, trash: Path, entry: Entry, taken: set[str]
 ) -> str | tuple[Path, Path] | None:
     """(trash path, original path) when the entry's file can move back now; otherwise
     None when it is back already (a restore cut short, settled here), or why not."""
     entry_id, original, trash_name, _, status = entry
-    try:  # the project and its .trash were checked when the job began (project_dir)
-        source = child(folder / TRASH_DIR, trash_name)
+    try:  # the project was checked when the job began, its .trash for this batch
+        source = child(trash, trash_name)
         target = child(folder, original)
     except UnsafePathError as e:
         return f"{original}: not restored, the trash journal leads outside the project ({e})"
