@@ -101,7 +101,7 @@ class LibrarySession(QObject):
         return project
 
     def delete_project(self, project_id: str) -> None:
-        self.library.delete_project(project_id, announce=self.loop.emit)
+        self.library.delete_project(project_id, announce=self.loop.relay_event)
         self.projects_changed.emit()
 
     def deleted_projects(self) -> list[DeletedProject]:
