@@ -201,9 +201,22 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def snapshot_of(row: Photo) -> dict[str, Any]:
-    """What makes a photo the same photo after its files come back from the trash."""
-    return {column: getattr(row, column) for column in SNAPSHOT_COLUMNS}
+def snapshot_of(row: Photo, tags: Iterable[str] = ()) -> dict[str, Any]:
+    """What makes a photo the same photo after its files come back from the trash: its
+    columns (id, capture facts, decisions, marks) and its tags."""
+    snapshot = {column: getattr(row, column) for column in SNAPSHOT_COLUMNS}
+    snapshot["tags"] = sorted(tags)
+    return snapshot
+
+
+def snapshot_tags(snapshot: dict[str, Any]) -> frozenset[str]:
+    """The tags a snapshot kept (none in snapshots from before tags were kept)."""
+    tags = snapshot.get("tags")
+    return (
+        frozenset(t for t in tags if isinstance(t, str) and t)
+        if isinstance(tags, list)
+        else frozenset()
+    )
 
 
 def photo_from_snapshot(

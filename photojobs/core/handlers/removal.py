@@ -26,6 +26,7 @@ from photojobs.core.handlers.project_files import project_dir, remove_derivative
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.marks.tags import tags_of
 from photojobs.core.paths import child
 from photojobs.core.photos import apply_files, list_folder, pending_clause, snapshot_of
 from photojobs.core.trash import (
@@ -247,8 +248,11 @@ def photo_snapshots(ctx: JobContext, photo_ids: list[int]) -> dict[int, str]:
     """The photos as they were before the commit (id, decisions, capture facts), kept with
     their trash entries so that a restore brings back the same photo."""
     with ctx.db.read() as s:
-        rows = s.scalars(select(Photo).where(Photo.id.in_(photo_ids)))
-        return {r.id: json.dumps(snapshot_of(r), ensure_ascii=False) for r in rows}
+        rows = list(s.scalars(select(Photo).where(Photo.id.in_(photo_ids))))
+        tags = tags_of(s, [r.id for r in rows])
+        return {
+            r.id: json.dumps(snapshot_of(r, tags.get(r.id, ())), ensure_ascii=False) for r in rows
+        }
 
 
 def _kept_but_gone(known: PhotoFiles, on_disk: PhotoFiles, keep_jpg: bool, keep_raw: bool) -> str:

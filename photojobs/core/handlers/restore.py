@@ -26,8 +26,9 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.jobs.runner import PermanentJobError
+from photojobs.core.marks.tags import replace_tags
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, child, project_subdir
-from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot
+from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot, snapshot_tags
 from photojobs.core.trash import (
     CONFIRMED,
     RESTORED,
@@ -295,6 +296,7 @@ def _refresh_photos(
                         apply_facts(row, facts)
                     s.add(row)
                     s.flush()  # its id, before the next snapshot picks one
+                    replace_tags(s, row.id, frozenset(), snapshot_tags(snapshot))
                 else:
                     apply_files(row, files, now)
                 if FileClass.JPG in classes:

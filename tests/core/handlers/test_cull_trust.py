@@ -6,8 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 from handler_kit import Shoot
+from sqlalchemy import update
 
 from photojobs.core.commits import Workset, pending_workset, start_commit
+from photojobs.core.db.models import Photo
+from photojobs.core.marks.tags import replace_tags, tags_of
 from photojobs.core.photos import KeepDecision
 
 CAPTURE = ("date_taken", "camera_make", "camera_model", "width", "height")
@@ -39,6 +42,29 @@ def test_a_photo_discarded_whole_comes_back_as_the_same_photo(shoot: Shoot) -> N
     assert after["A"] == before["A"], "same id, same date, camera and size"
     a = shoot.photo("A")
     assert a is not None and (a.keep_jpg, a.keep_raw) == (True, True)
+
+
+def test_a_photo_discarded_whole_comes_back_with_its_marks_and_tags(shoot: Shoot) -> None:
+    with_metadata(shoot, "A", "B")
+    a = shoot.photo("A")
+    assert a is not None
+    with shoot.lib.db.write() as s:
+        s.execute(update(Photo).where(Photo.id == a.id).values(rating=4, color_label="green"))
+        replace_tags(s, a.id, frozenset(), frozenset({"Places|Paris", "ceremony"}))
+    shoot.keep(KeepDecision.NONE, "A")
+    task = shoot.commit()
+    shoot.run_all()
+    assert "A" not in shoot.photos()
+    with shoot.lib.db.read() as s:
+        assert tags_of(s, [a.id]) == {}, "its tags went with its row"
+
+    shoot.restore(commit_task_id=task)
+    shoot.run_all()
+    back = shoot.photo("A")
+    assert back is not None and back.id == a.id
+    assert (back.rating, back.label) == (4, "green")
+    with shoot.lib.db.read() as s:
+        assert tags_of(s, [a.id]) == {a.id: frozenset({"Places|Paris", "ceremony"})}
 
 
 def test_a_surviving_photo_keeps_its_id_and_its_other_decisions(shoot: Shoot) -> None:
