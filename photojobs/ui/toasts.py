@@ -232,6 +232,11 @@ class ToastStack(QObject):
             bottom -= toast.height() - 2 * SHADOW + SPACING
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if "window" not in self.__dict__:
+            # A window being torn down can outlive this object's Python side; PySide then
+            # hands events to a bare wrapper without our attributes. Stop listening.
+            watched.removeEventFilter(self)
+            return False
         moved = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
         if (watched is self.window or watched in self.avoid) and event.type() in moved:
             self.relayout()

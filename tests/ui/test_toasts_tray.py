@@ -31,8 +31,13 @@ DATA = Path(__file__).parents[1] / "data"
 @pytest.fixture
 def session(library: Library) -> Iterator[LibrarySession]:
     s = LibrarySession(library)
+    windows: list[QMainWindow] = []
+    # The windows a test makes live until the session stops: events still queued when the
+    # test returns must not reach a model Python's collector is tearing down mid-slot.
+    s.test_windows = windows  # type: ignore[attr-defined]
     yield s
     s.stop()
+    windows.clear()
 
 
 @pytest.fixture
@@ -71,6 +76,7 @@ def make_window(
     qtbot.addWidget(window)
     processes = install_processes(window, session, settings)
     window.show()
+    session.test_windows.append(window)  # type: ignore[attr-defined]
     return window, processes
 
 
