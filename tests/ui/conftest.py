@@ -16,6 +16,8 @@ from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.project_import import analyse_for_project
 from photojobs.runtime.session import LibrarySession
+from photojobs.ui.grid.panel import GridPanel
+from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from tests.core.importing.conftest import DATA, run_jobs
 
@@ -143,3 +145,17 @@ def delete_closed_widgets() -> Iterator[None]:
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
+
+
+@pytest.fixture
+def panel(qtbot, library: Library, project: ProjectInfo) -> Iterator[GridPanel]:
+    """The grid panel alone, on the test module's own `project`, sorted by date taken."""
+    grid = GridPanel(library.db, 96)
+    qtbot.addWidget(grid)
+    grid.sort_box.setCurrentText(SortOrder.DATE.value)
+    grid.resize(640, 420)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.show_project(project.id, project.path)
+    yield grid
+    grid.loader.shutdown()

@@ -4,7 +4,6 @@ current photo leave it current and at its place on screen; names sort as people 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QModelIndex
@@ -43,19 +42,6 @@ def project(library: Library) -> ProjectInfo:
     project = library.create_project("Shoot")
     add_photos(library, project, {f"LATE_{n:03}": late(n) for n in range(120)})
     return project
-
-
-@pytest.fixture
-def panel(qtbot, library: Library, project: ProjectInfo) -> Iterator[GridPanel]:
-    grid = GridPanel(library.db, 96)
-    qtbot.addWidget(grid)
-    grid.sort_box.setCurrentText(SortOrder.DATE.value)
-    grid.resize(640, 420)
-    grid.show()
-    qtbot.waitExposed(grid)
-    grid.show_project(project.id, project.path)
-    yield grid
-    grid.loader.shutdown()
 
 
 def on_screen(panel: GridPanel) -> tuple[int, int]:

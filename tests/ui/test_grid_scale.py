@@ -3,8 +3,6 @@ photo; the selection and the view survive it; the rows kept read stay bounded.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtGui import QImage
 from sqlalchemy import update
@@ -26,18 +24,6 @@ def project(library: Library) -> ProjectInfo:
     project = library.create_project("Big day")
     add_photos(library, project, {f"DSC_{n:04}": late(n) for n in range(N)})
     return project
-
-
-@pytest.fixture
-def panel(qtbot, library: Library, project: ProjectInfo) -> Iterator[GridPanel]:
-    grid = GridPanel(library.db, 96)
-    qtbot.addWidget(grid)
-    grid.resize(640, 420)
-    grid.show()
-    qtbot.waitExposed(grid)
-    grid.show_project(project.id, project.path)
-    yield grid
-    grid.loader.shutdown()
 
 
 def _discard_every_other(library: Library, project: ProjectInfo) -> list[int]:
