@@ -1,9 +1,8 @@
-"""The `photojobs` desktop entry point: one instance, a qasync loop, the main window."""
+"""The `photojobs` desktop entry point: one instance, the main window, Qt's event loop."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
@@ -108,8 +107,6 @@ def main(argv: list[str] | None = None) -> int:
                 None, APP_NAME, "PhotoJobs is already starting. Its window will open shortly."
             )
         return 0
-    import qasync
-
     from photojobs.ui.main_window import MainWindow
     from photojobs.ui.tray import install_tray
 
@@ -130,12 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         from photojobs.startup_probe import quit_after_first_paint
 
         quit_after_first_paint(window)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
-    with loop:
-        loop.run_until_complete(closed.wait())
+    app.exec()
     session.stop()
     if server is not None:
         server.close()

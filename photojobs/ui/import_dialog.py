@@ -1,16 +1,10 @@
-"""Import: look at the files off the GUI thread, show what would happen, then copy.
-
-The analysis runs in an executor of the qasync loop and the flow awaits it; without a
-running loop (tests, scripts) the same coroutine runs to the end at once.
-"""
+"""Import: look at the files off the GUI thread, show what would happen, then copy."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Callable, Coroutine
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,8 +34,7 @@ from photojobs.core.importing import (
 from photojobs.core.library import LibraryError, ProjectInfo
 from photojobs.core.project_import import analyse_for_project
 from photojobs.runtime.session import LibrarySession
-
-T = TypeVar("T")
+from photojobs.ui.background import Background
 
 VERDICTS = (  # verdict, heading, what it means for the photographer, shown open
     (NEW, "New", "new photos for this project", False),
@@ -68,35 +61,6 @@ POLICIES = (
 def dropped_paths(mime: QMimeData) -> list[Path]:
     """The local files and folders in a drag, in the order given."""
     return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
-
-
-async def in_background(work: Callable[..., T], *args: Any) -> T:
-    """Run `work` in the qasync loop's executor; inline when no loop runs."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return work(*args)
-    return await loop.run_in_executor(None, work, *args)
-
-
-def run_soon(flow: Coroutine[Any, Any, None]) -> None:
-    """Schedule on the running loop, or run to the end now when there is none."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        try:
-            flow.send(None)
-        except StopIteration:
-            return
-        flow.close()
-        raise RuntimeError("the import flow waited without an event loop") from None
-    task = asyncio.ensure_future(flow)
-    task.add_done_callback(_report)
-
-
-def _report(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and (error := task.exception()) is not None:
-        sys.excepthook(type(error), error, error.__traceback__)  # the app's error dialog
 
 
 def _size(n: int) -> str:
@@ -257,20 +221,26 @@ class Importer(QObject):
         self.session = session
         self.window = parent
         self.dialog: ImportDialog | None = None
+        self.looking = Background(self, name="import analysis")
 
     def start(self, project: ProjectInfo, paths: list[Path]) -> None:
-        run_soon(self.analyse_and_ask(project, paths))
-
-    async def analyse_and_ask(self, project: ProjectInfo, paths: list[Path]) -> None:
+        """Look at the files on a helper thread, then ask (`analysed` says when)."""
         what = paths[0].name if len(paths) == 1 else f"{len(paths)} items"
         self.status.emit(f"Looking at {what} before importing…")
-        try:
-            analysis = await in_background(
-                analyse_for_project, self.session.library, project, paths
-            )
-        except (OSError, LibraryError) as e:
-            QMessageBox.warning(self.window, "Import photos", f"Cannot read the files: {e}")
+        self.looking.run(
+            partial(analyse_for_project, self.session.library, project, paths),
+            partial(self._ask, project, paths),
+            failed=self._unreadable,
+        )
+
+    def _unreadable(self, error: BaseException) -> None:
+        self.status.emit("")
+        if not isinstance(error, OSError | LibraryError):
+            sys.excepthook(type(error), error, error.__traceback__)  # a defect: error dialog
             return
+        QMessageBox.warning(self.window, "Import photos", f"Cannot read the files: {error}")
+
+    def _ask(self, project: ProjectInfo, paths: list[Path], analysis: ImportAnalysis) -> None:
         self.status.emit("")
         policy = str(self.session.library.config.get("importing.on_duplicate"))
         dialog = ImportDialog(project, analysis, policy, self.window, paths)

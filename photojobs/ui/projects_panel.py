@@ -9,11 +9,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     QUrl,
     Signal,
 )
@@ -30,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from photojobs.core.library import LibraryError, ProjectInfo
 from photojobs.runtime.session import LibrarySession
+from photojobs.ui.background import Background
 from photojobs.ui.deleted_projects import DeletedProjectsDialog
 
 ProjectIdRole = Qt.ItemDataRole.UserRole + 1
@@ -72,26 +70,8 @@ class ProjectsModel(QAbstractListModel):
         return next((i for i, p in enumerate(self.projects) if p.id == project_id), -1)
 
 
-class _Counted(QObject):
-    done = Signal(list)
-
-
-class _CountProjects(QRunnable):
-    """Reads the projects with their counts on a pool thread. It emits through its own
-    object, so a panel closed meanwhile is simply not told (emitting on a deleted
-    widget from another thread would crash)."""
-
-    def __init__(self, session: LibrarySession):
-        super().__init__()
-        self.session = session
-        self.signals = _Counted()
-
-    def run(self) -> None:
-        try:
-            projects = self.session.projects()
-        except Exception:  # the library closed meanwhile: nothing to show
-            return
-        self.signals.done.emit(projects)
+def _library_closed(_error: BaseException) -> None:
+    """The library closed while the counts were read: nothing to show."""
 
 
 class ProjectsPanel(QWidget):
@@ -101,7 +81,7 @@ class ProjectsPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = ProjectsModel(self)
-        self._counting = False
+        self.counting = Background(self, name="project counts")
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Projects")
@@ -127,16 +107,12 @@ class ProjectsPanel(QWidget):
         self.deleted_dialog: DeletedProjectsDialog | None = None
 
     def refresh_counts(self) -> None:
-        """Counts read on a pool thread (a pass over every photo), applied here when ready."""
-        if self._counting:
+        """Counts read on a helper thread (a pass over every photo), applied when ready."""
+        if self.counting.busy():
             return
-        self._counting = True
-        job = _CountProjects(self.session)
-        job.signals.done.connect(self._apply_counts)
-        QThreadPool.globalInstance().start(job)
+        self.counting.run(self.session.projects, self._apply_counts, failed=_library_closed)
 
     def _apply_counts(self, projects: list[ProjectInfo]) -> None:
-        self._counting = False
         if [p.id for p in projects] == [p.id for p in self.model.projects]:
             self.model.update(projects)
         else:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
@@ -183,26 +181,26 @@ def test_a_drag_without_files_is_refused(qtbot, culling_window: MainWindow) -> N
     assert not enter.isAccepted()
 
 
-def test_on_the_qasync_loop_the_analysis_runs_off_the_gui_thread(
-    qtbot, qapp, culling_window: MainWindow, second_card: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_analysis_runs_off_the_gui_thread_while_the_window_answers(
+    qtbot, culling_window: MainWindow, second_card: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real loop of the app: the flow awaits the executor while the GUI thread runs on."""
+    """The app's own path: the analysis on a helper thread, the dialog on the GUI thread."""
     threads: list[int] = []
+    release = threading.Event()
 
     def analyse_and_note(*args):
         threads.append(threading.get_ident())
+        release.wait(10)  # slow disk: the window must stay usable meanwhile
         return project_import.analyse_for_project(*args)
 
     monkeypatch.setattr(import_dialog, "analyse_for_project", analyse_and_note)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        flow = culling_window.importer.analyse_and_ask(culling_window.project, [second_card])
-        loop.run_until_complete(flow)
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-    assert threads and threads[0] != threading.get_ident()
+    culling_window.importer.start(culling_window.project, [second_card])
+    qtbot.waitUntil(lambda: bool(threads))
+    assert culling_window.importer.dialog is None  # still looking, and the GUI thread is free
+    assert "Looking at" in culling_window.statusBar().currentMessage()
+    with qtbot.waitSignal(culling_window.importer.analysed, timeout=10_000):
+        release.set()
+    assert threads[0] != threading.get_ident()
     dialog = culling_window.importer.dialog
     assert dialog is not None and dialog.analysis.counts()[REJECTED] == 2
     dialog.reject()

@@ -8,10 +8,13 @@ size and 1.4 GB at the largest on a 2x screen.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from photojobs.ui.background import Background
 
 # Two threads: reading small JPEGs is disk-bound and each decode takes a few ms; more
 # threads would only compete with the image jobs for the two cores.
@@ -21,35 +24,26 @@ CACHE_BYTES = 192 * 1024 * 1024  # a few screenfuls at the largest size on a 2x 
 Key = tuple[int, int, float]  # photo id, box size in px, device pixel ratio
 
 
-class _Read(QRunnable):
-    def __init__(self, loader: ThumbnailLoader, key: Key, path: Path):
-        super().__init__()
-        self.loader, self.key, self.path = loader, key, path
-
-    def run(self) -> None:
-        reader = QImageReader(str(self.path))
-        reader.setAutoTransform(True)
-        box = int(self.key[1] * self.key[2])
-        size = reader.size()
-        if size.isValid() and max(size.width(), size.height()) > box:
-            reader.setScaledSize(size.scaled(QSize(box, box), Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        self.loader._loaded.emit(self.key, image)
+def read_thumbnail(path: Path, box: int) -> QImage:
+    """On a reader thread: the file scaled into a `box` px square (null if unreadable)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > box:
+        reader.setScaledSize(size.scaled(QSize(box, box), Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 class ThumbnailLoader(QObject):
     thumbnail_ready = Signal(int)  # photo id
-    _loaded = Signal(object, QImage)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(LOADER_THREADS)
+        self.reading = Background(self, threads=LOADER_THREADS, name="grid thumbnails")
         self._cache: OrderedDict[Key, QPixmap] = OrderedDict()
         self.cache_bytes = 0
         self._asked: set[Key] = set()
         self._missing: set[Key] = set()
-        self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
 
     def pixmap(self, photo_id: int, path: Path, size: int, dpr: float) -> QPixmap | None:
         """The cached pixmap, or None after asking for it to be read (only once)."""
@@ -60,7 +54,8 @@ class ThumbnailLoader(QObject):
             return pixmap
         if key not in self._asked and key not in self._missing:
             self._asked.add(key)
-            self.pool.start(_Read(self, key, path))
+            box = int(size * dpr)
+            self.reading.run(partial(read_thumbnail, path, box), partial(self._on_loaded, key))
         return None
 
     def unreadable(self, photo_id: int, size: int, dpr: float) -> bool:
@@ -79,10 +74,9 @@ class ThumbnailLoader(QObject):
         self._missing.clear()
 
     def shutdown(self) -> None:
-        self.pool.clear()
-        self.pool.waitForDone(5_000)
+        self.reading.shutdown()
+        self._asked.clear()
 
-    @Slot(object, QImage)
     def _on_loaded(self, key: Key, image: QImage) -> None:
         self._asked.discard(key)
         if image.isNull():

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from photojobs.ui.background import Background
 
 # Two threads: one for the photo on screen, one for the neighbours being read ahead.
 # More would compete with the derivative jobs for the same cores and disk.
@@ -37,40 +40,41 @@ class Loaded:
     fitted: QPixmap | None = None  # the picture scaled into the screen box, if smaller
 
 
-class _Read(QRunnable):
-    def __init__(self, cache: ImageCache, key: Key, paths: tuple[Path, ...], box: QSize):
-        super().__init__()
-        self.cache, self.key, self.paths, self.box = cache, key, paths, box
+@dataclass(frozen=True)
+class _Picture:
+    image: QImage  # null: none of the files decoded
+    fitted: QImage  # scaled into the screen box, or null when it already fits
+    stand_in: bool
 
-    def run(self) -> None:
-        for position, path in enumerate(self.paths):
-            reader = QImageReader(str(path))
-            reader.setAutoTransform(True)  # EXIF orientation: portraits stand up
-            image = reader.read()
-            if not image.isNull():
-                fitted = QImage()
-                big = image.width() > self.box.width() or image.height() > self.box.height()
-                if self.key[1] == PREVIEW and self.box.isValid() and big:
-                    fitted = image.scaled(
-                        self.box,
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    )
-                self.cache._read.emit(self.key, image, fitted, position > 0)
-                return
-        self.cache._read.emit(self.key, QImage(), QImage(), False)
+
+def read_picture(kind: str, paths: tuple[Path, ...], box: QSize) -> _Picture:
+    """On a reader thread: the first of `paths` that decodes, upright, and for a preview
+    also scaled into the screen box."""
+    for position, path in enumerate(paths):
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)  # EXIF orientation: portraits stand up
+        image = reader.read()
+        if not image.isNull():
+            fitted = QImage()
+            big = image.width() > box.width() or image.height() > box.height()
+            if kind == PREVIEW and box.isValid() and big:
+                fitted = image.scaled(
+                    box,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            return _Picture(image, fitted, position > 0)
+    return _Picture(QImage(), QImage(), False)
 
 
 class ImageCache(QObject):
     """Decoded pictures by photo id; `image_ready` says when one asked for arrives."""
 
     image_ready = Signal(int, str)  # photo id, PREVIEW or ORIGINAL
-    _read = Signal(object, QImage, QImage, bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(READER_THREADS)
+        self.reading = Background(self, threads=READER_THREADS, name="viewer pictures")
         if QImageReader.allocationLimit() < ALLOCATION_LIMIT_MB:
             QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
         self._kept: dict[str, OrderedDict[Key, Loaded]] = {
@@ -80,7 +84,6 @@ class ImageCache(QObject):
         self._asked: set[Key] = set()
         self._missing: set[Key] = set()
         self.screen_box = QSize()  # device pixels the viewer shows a whole picture in
-        self._read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
 
     def get(self, photo_id: int, kind: str = PREVIEW) -> Loaded | None:
         kept = self._kept[kind]
@@ -103,7 +106,8 @@ class ImageCache(QObject):
         if key in self._kept[kind] or key in self._asked or key in self._missing or not paths:
             return
         self._asked.add(key)
-        self.pool.start(_Read(self, key, paths, QSize(self.screen_box)), 1 if urgent else 0)
+        work = partial(read_picture, kind, paths, QSize(self.screen_box))
+        self.reading.run(work, partial(self._on_read, key), priority=1 if urgent else 0)
 
     def forget(self, photo_id: int) -> None:
         """The photo's files changed: read them again when next asked."""
@@ -112,21 +116,21 @@ class ImageCache(QObject):
             self._missing.discard((photo_id, kind))
 
     def clear(self) -> None:
-        self.pool.clear()
+        self.reading.cancel_all()
         self._asked.clear()  # what is still being read is dropped when it arrives
         for kept in self._kept.values():
             kept.clear()
         self._missing.clear()
 
     def shutdown(self) -> None:
-        self.pool.clear()
-        self.pool.waitForDone(5_000)
+        self.reading.shutdown()
+        self._asked.clear()
 
-    @Slot(object, QImage, QImage, bool)
-    def _on_read(self, key: Key, image: QImage, fitted: QImage, stand_in: bool) -> None:
-        if key not in self._asked:  # forgotten or cleared meanwhile
+    def _on_read(self, key: Key, picture: _Picture) -> None:
+        if key not in self._asked:  # forgotten meanwhile
             return
         self._asked.discard(key)
+        image, fitted, stand_in = picture.image, picture.fitted, picture.stand_in
         if image.isNull():
             self._missing.add(key)
         else:
