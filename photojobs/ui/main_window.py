@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.viewer.step_requested.connect(self.step)
         self.viewer.close_requested.connect(self.close_viewer)
         self.viewer.row_changed.connect(self.grid.select_row)
+        self.grid.model.settled.connect(self._show_centre)
         self.grid.regenerate_requested.connect(
             lambda bases: self.project and self.session.make_derivatives(self.project, bases, True)
         )
@@ -229,7 +230,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending()
 
     def _show_centre(self) -> None:
-        has_photos = self.project is not None and self.grid.model.rowCount() > 0
+        model = self.grid.model
+        has_photos = self.project is not None and (model.rowCount() > 0 or model.loading)
         filtered = self.grid.model.filtered
         if self.viewer is not None and self.stack.currentWidget() is self.viewer:
             return
@@ -249,7 +251,12 @@ class MainWindow(QMainWindow):
         return self.grid.selected_photos()
 
     def show_photos(self, photo_ids: Iterable[int]) -> None:
-        """Brings the photos an undo or redo changed into view, the first one current."""
+        """Brings the photos an undo or redo changed into view, the first one current, once
+        the grid shows what the change did."""
+        ids = list(photo_ids)
+        self.grid.model.when_settled(lambda: self._select_photos(ids))
+
+    def _select_photos(self, photo_ids: list[int]) -> None:
         rows = sorted(r for i in photo_ids if (r := self.grid.model.row_of(i)) >= 0)
         if not rows:
             return
@@ -399,7 +406,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
-        self.grid.loader.shutdown()
+        self.grid.shutdown()
         self.viewer.shutdown()
         super().closeEvent(event)
 

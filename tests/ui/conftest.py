@@ -20,6 +20,7 @@ from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from tests.core.importing.conftest import DATA, run_jobs
+from tests.ui.waiting import settled
 
 # What the shoot holds, by photo: the formats are what the keep buttons depend on.
 SHOOT_FILES = {
@@ -85,7 +86,6 @@ def wedding_window(qtbot, library: Library) -> Iterator[MainWindow]:
     yield win
     session.stop()
     win.close()
-    win.grid.loader.shutdown()
     QThreadPool.globalInstance().waitForDone(5_000)
     win.deleteLater()
 
@@ -101,8 +101,6 @@ def culling_window(qtbot, library: Library, shoot_project: ProjectInfo) -> Itera
     yield window
     window.close()
     session.stop()
-    assert window.viewer.cache.pool.activeThreadCount() == 0
-    assert window.grid.loader.pool.activeThreadCount() == 0
     QThreadPool.globalInstance().waitForDone(5_000)
     window.deleteLater()
 
@@ -157,5 +155,6 @@ def panel(qtbot, library: Library, project: ProjectInfo) -> Iterator[GridPanel]:
     grid.show()
     qtbot.waitExposed(grid)
     grid.show_project(project.id, project.path)
+    settled(grid.model)
     yield grid
-    grid.loader.shutdown()
+    grid.shutdown()

@@ -20,6 +20,7 @@ from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tags_panel import TagNameRole
 from tests.ui.cull_kit import answer, flags, press
+from tests.ui.waiting import settled
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -241,13 +242,16 @@ def test_combined_filters_say_why_nothing_matches_and_clear_in_one_click(
     qtbot.keyClick(grid.view, Qt.Key.Key_4)
     press(qtbot, window, 1, Qt.Key.Key_P)
     bar.rating.setCurrentIndex(bar.rating.findData(3))
+    settled(grid.model)
     qtbot.waitUntil(lambda: grid.model.rowCount() == 2)
     assert bar.clear_button.isVisible()
     bar.flag.setCurrentIndex(bar.flag.findData(Flag.PICK))
+    settled(grid.model)
     qtbot.waitUntil(lambda: grid.model.rowCount() == 1)
     assert grid.model.marks == MarksFilter(min_rating=3, flag=Flag.PICK)
     qtmodeltester.check(grid.model)
     bar.label.setCurrentIndex(bar.label.findData(ColorLabel.PURPLE))
+    settled(grid.model)
     qtbot.waitUntil(lambda: grid.body.currentWidget() is grid.no_match)
     assert grid.no_match.title.text() == (
         "No photos match the filters “rating ≥ 3, flag pick, label purple”"
@@ -258,7 +262,9 @@ def test_combined_filters_say_why_nothing_matches_and_clear_in_one_click(
     qtbot.waitUntil(lambda: grid.model.rowCount() == 4)
     assert not grid.model.filtered and bar.label.currentIndex() == 0
     bar.flag.setCurrentIndex(bar.flag.findData(Flag.PICK))
+    settled(grid.model)
     grid.filter_box.setCurrentIndex(1)  # and "Pending deletion" from the first row
+    settled(grid.model)
     qtbot.waitUntil(lambda: grid.body.currentWidget() is grid.no_match)
     assert "Pending deletion, flag pick" in grid.no_match.title.text()
     bar.clear_button.click()
@@ -313,10 +319,13 @@ def test_days_taken_and_the_sorts_a_photographer_combines(
         return [grid.model.photo(r).base for r in range(grid.model.rowCount())]  # type: ignore[union-attr]
 
     bar.taken_from.setCurrentIndex(bar.taken_from.findData("2023-06-16"))
+    settled(grid.model)
     qtbot.waitUntil(lambda: shown() == ["IMG_0003", "IMG_0004"])
     bar.taken_to.setCurrentIndex(bar.taken_to.findData("2023-06-16"))
+    settled(grid.model)
     qtbot.waitUntil(lambda: shown() == ["IMG_0003"])
     bar.taken_from.setCurrentIndex(bar.taken_from.findData("2023-06-17"))  # back to front
+    settled(grid.model)
     qtbot.waitUntil(lambda: shown() == ["IMG_0003", "IMG_0004"])
     assert grid.model.marks.describe() == ["taken 2023-06-16 to 2023-06-17"]
     assert bar.clear_button.isVisible()
@@ -327,10 +336,13 @@ def test_days_taken_and_the_sorts_a_photographer_combines(
     press(qtbot, window, grid.model.row_of(_id(library, project_id, "IMG_0002")), Qt.Key.Key_2)
     press(qtbot, window, grid.model.row_of(_id(library, project_id, "IMG_0001")), Qt.Key.Key_7)
     grid.sort_box.setCurrentText(SortOrder.RATING.value)
+    settled(grid.model)
     qtbot.waitUntil(lambda: shown() == ["IMG_0004", "IMG_0002", "IMG_0001", "IMG_0003"])
     grid.sort_box.setCurrentText(SortOrder.LABEL.value)  # 7 is yellow; the rest by date
+    settled(grid.model)
     qtbot.waitUntil(lambda: shown() == ["IMG_0001", "IMG_0002", "IMG_0003", "IMG_0004"])
     grid.sort_box.setCurrentText(SortOrder.DATE.value)
+    settled(grid.model)
 
 
 def _id(library: Library, project_id: str, base: str) -> int:

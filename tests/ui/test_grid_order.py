@@ -15,6 +15,7 @@ from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import new_photo, photos_of
 from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.grid.rows import PhotoFilter, SortOrder, photo_ids
+from tests.ui.waiting import settled
 
 
 def add_photos(library: Library, project: ProjectInfo, dated: dict[str, str | None]) -> None:
@@ -61,6 +62,7 @@ def test_photos_arriving_above_leave_the_current_photo_where_it_is(
 
     add_photos(library, project, {f"EARLY_{n:03}": early(n) for n in range(90)})
     panel.model.photos_changed()
+    settled(panel.model)
     assert panel.model.rowCount() == 210
     assert on_screen(panel) == before
     qtmodeltester.check(panel.model)
@@ -73,6 +75,7 @@ def test_photos_arriving_above_leave_the_current_photo_where_it_is(
             .values(date_taken=early(200))
         )
     panel.model.photos_changed()
+    settled(panel.model)
     assert on_screen(panel) == before
     assert len(panel.view.selectionModel().selectedIndexes()) == 1
 
@@ -82,13 +85,16 @@ def test_a_new_order_keeps_the_current_photo_current_and_in_view(
 ) -> None:
     add_photos(library, project, {f"EARLY_{n:03}": early(n) for n in range(90)})
     panel.model.photos_changed()
+    settled(panel.model)
     panel.select_row(20)  # an early photo: by name it goes to the top
     photo, _ = on_screen(panel)
 
     panel.sort_box.setCurrentText(SortOrder.NAME.value)
+    settled(panel.model)
     assert on_screen(panel)[0] == photo
     panel.view.scrollToBottom()
     panel.sort_box.setCurrentText(SortOrder.DATE.value)
+    settled(panel.model)
     assert on_screen(panel)[0] == photo
     assert panel.view.currentIndex() != QModelIndex()
 

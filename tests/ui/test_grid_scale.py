@@ -15,6 +15,7 @@ from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.panel import GridPanel
 from photojobs.ui.grid.rows import PhotoFilter
 from tests.ui.test_grid_order import add_photos, late
+from tests.ui.waiting import settled
 
 N = 600
 
@@ -45,6 +46,7 @@ def test_a_scattered_change_resets_once_and_the_selection_survives(
 ) -> None:
     model = panel.model
     panel.filter_box.setCurrentText(PhotoFilter.KEPT.value)
+    settled(panel.model)
     qtbot.waitUntil(lambda: model.rowCount() == N)
     odd = [model.photo_id(r) for r in range(N) if model.photo_id(r) % 2 == 1]
     current, also = odd[150], odd[151]
@@ -54,6 +56,7 @@ def test_a_scattered_change_resets_once_and_the_selection_survives(
     model.rowsRemoved.connect(lambda *_: signals.append("removed"))
     discarded = _discard_every_other(library, project)
     model.photos_changed(discarded)
+    settled(model)
     assert signals == ["reset"], "300 separate removals are one reset"
     assert model.rowCount() == N - len(discarded)
     qtmodeltester.check(model)
@@ -67,6 +70,7 @@ def test_a_change_in_a_few_places_still_moves_rows_one_block_at_a_time(
 ) -> None:
     model = panel.model
     panel.filter_box.setCurrentText(PhotoFilter.KEPT.value)
+    settled(panel.model)
     qtbot.waitUntil(lambda: model.rowCount() == N)
     gone = [model.photo_id(r) for r in (3, 4, 5, 300)]
     signals: list[str] = []
@@ -75,6 +79,7 @@ def test_a_change_in_a_few_places_still_moves_rows_one_block_at_a_time(
     with library.db.write() as s:
         s.execute(update(Photo).where(Photo.id.in_(gone)).values(keep_jpg=False))
     model.photos_changed(gone)
+    settled(model)
     assert signals == ["removed", "removed"]
     assert [model.row_of(pid) for pid in gone] == [-1] * 4
 
@@ -84,13 +89,16 @@ def test_updates_are_announced_in_runs_not_photo_by_photo(
 ) -> None:
     model = PhotoGridModel(library.db)
     model.show_project(project.id)
+    settled(model)
     spans: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda a, b, *_: spans.append((a.row(), b.row())))
     ids = [model.photo_id(r) for r in (*range(10, 20), 40)]
     model.photos_changed(ids)
+    settled(model)
     assert spans == [(10, 19), (40, 40)]
     spans.clear()
     model.photos_changed([model.photo_id(r) for r in range(0, N, 3)])  # 200 runs: one span
+    settled(model)
     assert spans == [(0, N - 3)]
 
 
@@ -100,6 +108,7 @@ def test_the_rows_kept_read_are_bounded(
     monkeypatch.setattr(grid_model, "MAX_ROWS", 250)
     model = PhotoGridModel(library.db)
     model.show_project(project.id)
+    settled(model)
     for row in range(N):
         assert model.photo(row) is not None
         assert len(model._rows) <= 250

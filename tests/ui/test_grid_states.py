@@ -14,10 +14,12 @@ from photojobs.ui.grid.delegate import PADDING
 from photojobs.ui.grid.placeholder import LOADING, NO_PREVIEW
 from photojobs.ui.grid.rows import PhotoFilter
 from photojobs.ui.main_window import MainWindow
+from tests.ui.waiting import settled
 
 
 def set_filter(window: MainWindow, f: PhotoFilter) -> None:
     window.grid.filter_box.setCurrentIndex(list(PhotoFilter).index(f))
+    settled(window.grid.model)
 
 
 def test_a_filter_matching_nothing_says_so_and_offers_the_way_back(
@@ -33,6 +35,7 @@ def test_a_filter_matching_nothing_says_so_and_offers_the_way_back(
     assert "4 photos" in grid.no_match.hint.text()
     with qtbot.waitSignal(grid.filter_box.currentIndexChanged):
         qtbot.mouseClick(grid.no_match.clear_button, Qt.MouseButton.LeftButton)
+    settled(grid.model)
     assert grid.filter_box.currentIndex() == 0 and grid.model.rowCount() == 4
     assert grid.body.currentWidget() is grid.view
 
@@ -60,6 +63,7 @@ def test_loading_and_missing_thumbnails_look_different(
     for pid in ids:
         grid.loader.forget(pid)
     grid.model.photos_changed(ids)
+    settled(grid.model)
     grid.view.viewport().repaint()
     dpr = grid.view.viewport().devicePixelRatioF()
     missing_id = grid.model.photo_id(missing)
@@ -82,6 +86,7 @@ def test_a_photo_that_cannot_be_shown_says_why(
             .values(thumbnail_status="failed", thumbnail_error="LibRaw: data corrupted")
         )
     grid.model.photos_changed([grid.model.photo_id(rows["RAW_0009"])])
+    settled(grid.model)
     row = grid.model.photo(rows["RAW_0009"])
     placeholder = grid.delegate.placeholder(row)
     assert (placeholder.kind, placeholder.reason) == (NO_PREVIEW, "Cannot read this photo")

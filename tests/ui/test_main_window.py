@@ -18,6 +18,7 @@ from photojobs.runtime.session import LibrarySession
 from photojobs.ui.grid.model import PhotoGridModel, PhotoRowRole
 from photojobs.ui.grid.rows import PhotoFilter
 from photojobs.ui.main_window import MainWindow
+from tests.ui.waiting import settled
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -154,6 +155,7 @@ def test_filters(qtbot, window: MainWindow) -> None:
     }
     for f, n in expected.items():
         panel.filter_box.setCurrentIndex(list(PhotoFilter).index(f))
+        settled(panel.model)
         assert panel.model.rowCount() == n, f
 
 
@@ -172,6 +174,7 @@ def test_empty_library_says_what_to_do(qtbot, tmp_path: Path, config) -> None:
 def test_grid_model_passes_modeltester_and_keeps_selection(qtbot, qtmodeltester, library, shoot):
     model = PhotoGridModel(library.db)
     model.show_project(shoot.id)
+    settled(model)
     qtmodeltester.check(model)
     sel = QItemSelectionModel(model)
     chosen = model.index(3)
@@ -187,6 +190,7 @@ def test_grid_model_passes_modeltester_and_keeps_selection(qtbot, qtmodeltester,
         row = s.scalar(select(Photo).where(Photo.id == chosen_id))
         row.date_taken = "1999-01-01T00:00:00"
     model.photos_changed([chosen_id])
+    settled(model)
     qtmodeltester.check(model)
     assert resets == []
     assert model.rowCount() == 6
@@ -198,6 +202,7 @@ def test_grid_model_passes_modeltester_and_keeps_selection(qtbot, qtmodeltester,
 def test_rows_are_read_lazily_in_pages(qtbot, library, shoot) -> None:
     model = PhotoGridModel(library.db)
     model.show_project(shoot.id)
+    settled(model)
     assert model.data(model.index(2), PhotoRowRole) is None  # not read yet: asked for
     with qtbot.waitSignal(model.dataChanged, timeout=2000):
         pass
@@ -210,6 +215,7 @@ def test_thumbnail_size_and_sort_are_remembered(qtbot, library: Library, shoot) 
     qtbot.addWidget(first)
     first.grid.size_slider.setValue(300)
     first.grid.sort_box.setCurrentText("Name")
+    settled(first.grid.model)
     first.grid.loader.shutdown()
     second = MainWindow(LibrarySession(library))
     qtbot.addWidget(second)

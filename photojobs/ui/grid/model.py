@@ -1,5 +1,11 @@
 """The grid's model: the ordered photo ids of one project, with row data read in pages.
 
+Which photos show, and in what order, is asked off the GUI thread (at 100k photos the
+query and the sort take a second): opening a project, a filter, a sort or a change asks
+for the ids, and they are applied when they arrive, then `settled` says so. One question
+is out at a time; changes meanwhile ask once more when it is answered, and an answer for
+another project or filter than the one now chosen is not applied.
+
 `data()` only looks up; a missing page is read on the next turn of the event loop and
 announced with `dataChanged`. Live changes insert, remove or update just the rows they touch;
 a change scattered over many places (a commit that hides every other photo of 100k) resets
@@ -10,13 +16,22 @@ keep 100k rows in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 from photojobs.core.db import Database
+from photojobs.ui.background import Background, Ticket
 from photojobs.ui.grid.rows import (
     MarksFilter,
     PhotoFilter,
@@ -38,6 +53,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class PhotoGridModel(QAbstractListModel):
+    settled = Signal()  # the photos asked for (an open, a filter, a change) now show
+
     def __init__(self, db: Database, parent: Any = None):
         super().__init__(parent)
         self.db = db
@@ -52,6 +69,12 @@ class PhotoGridModel(QAbstractListModel):
         self._page_timer = QTimer(self)
         self._page_timer.setSingleShot(True)
         self._page_timer.timeout.connect(self._load_wanted)
+        self._background = Background(self, name="grid: which photos show")
+        self._asking: Ticket[tuple[list[int], int]] | None = None
+        self._ask_again = False
+        self._choice = 0  # counts changes of project, filter or order
+        self._total = 0
+        self._when_settled: list[Callable[[], None]] = []
 
     # -- Qt model API ------------------------------------------------------------------------
 
@@ -88,19 +111,35 @@ class PhotoGridModel(QAbstractListModel):
     # -- what to show --------------------------------------------------------------------------
 
     def show_project(self, project_id: str | None) -> None:
-        self.beginResetModel()  # a different project is a different list
+        """Empty at once (a different project is a different list), filled when its ids
+        arrive."""
+        self.beginResetModel()
         self.project_id = project_id
         self._rows.clear()
-        self._set_ids(self._query_ids())
+        self._set_ids([])
+        self._total = 0
         self.endResetModel()
+        self._new_choice()
 
     def set_filter(self, f: PhotoFilter, order: SortOrder | None = None) -> None:
         self.filter, self.order = f, order or self.order
-        self.refresh()
+        self._new_choice()
 
     def set_marks_filter(self, marks: MarksFilter) -> None:
         self.marks = marks
-        self.refresh()
+        self._new_choice()
+
+    @property
+    def loading(self) -> bool:
+        """The ids asked for have not arrived yet."""
+        return self._asking is not None
+
+    def when_settled(self, action: Callable[[], None]) -> None:
+        """Now if nothing is being asked, else once the answer is applied."""
+        if self._asking is None:
+            action()
+        else:
+            self._when_settled.append(action)
 
     @property
     def filtered(self) -> bool:
@@ -112,8 +151,8 @@ class PhotoGridModel(QAbstractListModel):
         return ", ".join(words + self.marks.describe())
 
     def total(self) -> int:
-        """The project's photos before the filter (one count query)."""
-        return photo_total(self.db, self.project_id) if self.project_id else 0
+        """The project's photos before the filter, as counted with the last ids."""
+        return self._total
 
     def photo_id(self, row: int) -> int:
         return self._ids[row]
@@ -147,22 +186,61 @@ class PhotoGridModel(QAbstractListModel):
     # -- live updates ----------------------------------------------------------------------
 
     def photos_changed(self, photo_ids: Iterable[int] = ()) -> None:
-        """Re-read the given photos (or all) and apply the difference row by row."""
+        """Re-read the given photos (or all) where they show now; which photos show, and
+        their order, follow when the ids arrive."""
         changed = set(photo_ids)
         if changed:
             for pid in changed:
                 self._rows.pop(pid, None)
         else:
             self._rows.clear()
-        self.refresh(changed or None)
+        self._announce(changed or None)
+        self.refresh()
 
-    def refresh(self, changed: set[int] | None = None) -> None:
-        new_ids = self._query_ids()
-        if new_ids == self._ids:
-            self._announce(changed)
+    def refresh(self) -> None:
+        """Ask again which photos show (after a change on disk or in the database)."""
+        if self._asking is not None:
+            self._ask_again = True
             return
-        self._apply_difference(new_ids)
-        self._announce(changed)
+        self._ask()
+
+    def _new_choice(self) -> None:
+        self._choice += 1  # an answer to an earlier choice is not applied
+        self.refresh()
+
+    def _ask(self) -> None:
+        self._ask_again = False
+        if self.project_id is None:
+            self._arrived(self._choice, ([], 0))
+            return
+        query = partial(_ids_and_total, self.db, self.project_id, self.filter, self.order)
+        marks = self.marks
+        self._asking = self._background.run(
+            lambda: query(marks), partial(self._arrived, self._choice)
+        )
+
+    def _arrived(self, choice: int, answer: tuple[list[int], int]) -> None:
+        self._asking = None
+        if choice == self._choice:
+            new_ids, self._total = answer
+            if not self._ids and new_ids:
+                self.beginResetModel()  # a project opening: one reset, no row-by-row
+                self._set_ids(new_ids)
+                self.endResetModel()
+            elif new_ids != self._ids:
+                self._apply_difference(new_ids)
+        if self._ask_again or choice != self._choice:
+            self._ask()
+            return
+        waiting, self._when_settled = self._when_settled, []
+        self.settled.emit()
+        for action in waiting:
+            action()
+
+    def shutdown(self) -> None:
+        """Stop asking (the window closes)."""
+        self._background.shutdown()
+        self._asking = None
 
     def _announce(self, changed: set[int] | None) -> None:
         if not self._ids:
@@ -221,11 +299,6 @@ class PhotoGridModel(QAbstractListModel):
             self._row_by_id = None
             self.endInsertRows()
 
-    def _query_ids(self) -> list[int]:
-        if self.project_id is None:
-            return []
-        return photo_ids(self.db, self.project_id, self.filter, self.order, self.marks)
-
     # -- pages -------------------------------------------------------------------------------
 
     def _want(self, row: int) -> None:
@@ -242,6 +315,13 @@ class PhotoGridModel(QAbstractListModel):
             self._keep_rows(load_rows(self.db, ids))
             end = min(start + PAGE, len(self._ids)) - 1
             self.dataChanged.emit(self.index(start), self.index(end))
+
+
+def _ids_and_total(
+    db: Database, project_id: str, f: PhotoFilter, order: SortOrder, marks: MarksFilter
+) -> tuple[list[int], int]:
+    """On a helper thread: the ids in grid order, and the photos before the filter."""
+    return photo_ids(db, project_id, f, order, marks), photo_total(db, project_id)
 
 
 def _runs(ids: list[int], kept: set[int]) -> int:

@@ -106,6 +106,7 @@ class GridPanel(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
+        self.model.settled.connect(self._update_count)
         self._anchor: tuple[int, int] | None = None  # (photo id, y on screen) while rows move
         self.model.rowsAboutToBeInserted.connect(self._hold_view)
         self.model.rowsAboutToBeRemoved.connect(self._hold_view)
@@ -132,8 +133,12 @@ class GridPanel(QWidget):
         self.loader.clear()
         self.model.show_project(project_id)
         self.refresh_choices()
-        if self.model.rowCount():
-            self.select_row(0)
+        self.model.when_settled(lambda: self.select_row(0))
+
+    def shutdown(self) -> None:
+        """The window closes: no more reading, nothing left running."""
+        self.model.shutdown()
+        self.loader.shutdown()
 
     def refresh_choices(self) -> None:
         """The tags, cameras and lenses the filter row offers: short indexed reads."""
@@ -149,7 +154,6 @@ class GridPanel(QWidget):
 
     def _marks_changed(self, marks: MarksFilter) -> None:
         self.model.set_marks_filter(marks)
-        self._update_count()
 
     def set_thumbnail_size(self, size: int) -> None:
         QSettings().setValue("grid/thumbnail_size", size)
@@ -163,7 +167,9 @@ class GridPanel(QWidget):
             list(SortOrder)[self.sort_box.currentIndex()],
         )
         QSettings().setValue("grid/sort", self.sort_box.currentText())
-        self._update_count()
+        self.model.when_settled(self._current_in_view)
+
+    def _current_in_view(self) -> None:
         if self.view.currentIndex().isValid():  # a new order: the current photo stays in view
             self.view.scrollTo(self.view.currentIndex())
 
@@ -239,9 +245,11 @@ class GridPanel(QWidget):
         filtered = self.model.project_id is not None and self.model.filtered
         total = self.model.total() if filtered else n
         count = f"{n} of {total} photos" if filtered else f"{n} photo{'s' if n != 1 else ''}"
+        if self.model.loading and n == 0:
+            count = "Reading photos…"
         self.count_label.setText(count)
         self.marks_bar.clear_button.setVisible(filtered)
-        if filtered and n == 0:
+        if filtered and n == 0 and not self.model.loading:
             self.no_match.show_for(self.model.describe_filter(), total)
             self.body.setCurrentWidget(self.no_match)
         else:
