@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +27,34 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PHOTOJOBS_CONFIG", raising=False)
     monkeypatch.delenv("PHOTOJOBS_LIBRARY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up first, torn down last: a test that leaves a thread pool working or a timer
+    running fails (napari's rule). Such leftovers fire into the next test, against widgets
+    and databases their own test already closed. Timers of widgets pytest-qt deleted are
+    gone by now (tests/ui/conftest.py deletes closed widgets first)."""
+    yield
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    import shiboken6
+    from PySide6.QtCore import QObject, QThreadPool, QTimer
+
+    gc.collect()  # what the test dropped is gone, with its timers
+    left = []
+    if QThreadPool.globalInstance().activeThreadCount():
+        left.append("the global thread pool is still working")
+    for obj in gc.get_objects():
+        if isinstance(obj, QThreadPool) and shiboken6.isValid(obj):
+            if obj.activeThreadCount():
+                owner = QObject.parent(obj)
+                left.append(f"a thread pool of {type(owner).__name__} is still working")
+        elif isinstance(obj, QTimer) and shiboken6.isValid(obj) and obj.isActive():
+            owner = QObject.parent(obj)
+            left.append(f"a timer of {type(owner).__name__} is still running")
+    if left:
+        pytest.fail(f"{request.node.name} left running: {'; '.join(sorted(set(left)))}")
 
 
 @pytest.fixture

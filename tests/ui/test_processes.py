@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from processes_kit import Script, add_history
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 
 from photojobs.core.config import Config
@@ -41,10 +42,12 @@ def project(library: Library) -> ProjectInfo:
 
 
 @pytest.fixture
-def model(session: LibrarySession) -> ProcessesModel:
+def model(session: LibrarySession) -> Iterator[ProcessesModel]:
     m = ProcessesModel(session.library)
     m.connect_signals(session.signals)
-    return m
+    yield m
+    if shiboken6.isValid(m):  # not adopted and deleted by a dock
+        m.deleteLater()  # its ticker stops with it
 
 
 @pytest.fixture
@@ -184,6 +187,7 @@ def test_clear_finished_removes_rows_one_range_at_a_time(
     assert keys(model) == [running]
     assert removed == [(1, 6)]
     assert not dock.clear_action.isEnabled()
+    assert QObject.parent(model) is dock  # the dock owns it: they go together
 
 
 def test_maintenance_is_hidden_but_a_user_task_stays(

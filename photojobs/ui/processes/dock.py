@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,7 +68,7 @@ class ProcessesDock(QDockWidget):
         super().__init__("Processes", parent)
         self.setObjectName("processesDock")
         self.model, self.loop = model, loop
-        if model.parent() is None:
+        if QObject.parent(model) is None:  # model.parent() is the item model's, an index
             # The view must never outlive its model: a parentless model dies with the last
             # Python reference, while the view's delayed layout may still ask it for data.
             model.setParent(self)
