@@ -42,17 +42,15 @@ def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
     from PySide6.QtCore import QObject, QThreadPool, QTimer
 
     gc.collect()  # what the test dropped is gone, with its timers
+    qt = [o for o in gc.get_objects() if isinstance(o, QThreadPool | QTimer)]
+    qt = [o for o in qt if shiboken6.isValid(o)]
     left = []
-    if QThreadPool.globalInstance().activeThreadCount():
-        left.append("the global thread pool is still working")
-    for obj in gc.get_objects():
-        if isinstance(obj, QThreadPool) and shiboken6.isValid(obj):
-            if obj.activeThreadCount():
-                owner = QObject.parent(obj)
-                left.append(f"a thread pool of {type(owner).__name__} is still working")
-        elif isinstance(obj, QTimer) and shiboken6.isValid(obj) and obj.isActive():
-            owner = QObject.parent(obj)
-            left.append(f"a timer of {type(owner).__name__} is still running")
+    for pool in [QThreadPool.globalInstance(), *(o for o in qt if isinstance(o, QThreadPool))]:
+        if pool.activeThreadCount() and not pool.waitForDone(1_000):  # finishing is not leaving
+            left.append(f"a thread pool of {type(QObject.parent(pool)).__name__} is still working")
+    for timer in (o for o in qt if isinstance(o, QTimer)):
+        if timer.isActive():
+            left.append(f"a timer of {type(QObject.parent(timer)).__name__} is still running")
     if left:
         pytest.fail(f"{request.node.name} left running: {'; '.join(sorted(set(left)))}")
 
