@@ -19,10 +19,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from photojobs.core.catalog.photo_rows import PhotoFilter
 from photojobs.core.config import load_config
 from photojobs.core.library import Library
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.grid.rows import PhotoFilter
 
 
 def add_rows(lib: Library, n: int) -> str:

@@ -10,11 +10,11 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPaintDevice, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from photojobs.core.catalog.photo_rows import PhotoRow
 from photojobs.core.marks import Flag
 from photojobs.ui.grid.marks_paint import paint_marks
 from photojobs.ui.grid.model import PhotoRowRole
 from photojobs.ui.grid.placeholder import Placeholder, paint_placeholder, placeholder_for
-from photojobs.ui.grid.rows import PhotoRow
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
 LABEL_HEIGHT = 22

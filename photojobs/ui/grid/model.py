@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
-from photojobs.core.db import Database
-from photojobs.ui.grid.rows import (
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.photo_rows import (
     MarksFilter,
     PhotoFilter,
     PhotoRow,

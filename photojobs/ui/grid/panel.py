@@ -19,15 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.core.db import Database
-from photojobs.core.marks.filters import cameras, days, lenses
-from photojobs.core.marks.tags import project_tags
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.marks import filter_choices
+from photojobs.core.catalog.photo_rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
 from photojobs.ui.grid.filter_bar import MarksFilterBar, scrolling_row
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.no_match import NoMatch
-from photojobs.ui.grid.rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
 
@@ -141,11 +140,8 @@ class GridPanel(QWidget):
         if project_id is None:
             self.marks_bar.set_choices([], [], [], [])
             return
-        with self.model.db.read() as s:
-            tags = [name for name, _n in project_tags(s, project_id)]
-            self.marks_bar.set_choices(
-                tags, cameras(s, project_id), lenses(s, project_id), days(s, project_id)
-            )
+        c = filter_choices(self.model.db, project_id)
+        self.marks_bar.set_choices(list(c.tags), list(c.cameras), list(c.lenses), c.days)
 
     def _marks_changed(self, marks: MarksFilter) -> None:
         self.model.set_marks_filter(marks)

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.core.db import Database
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.photo_details import PhotoDetails, load_details
 from photojobs.core.handlers.project_files import derivative_path
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.viewer.canvas import ImageCanvas
 from photojobs.ui.viewer.images import ORIGINAL, PREVIEW, ImageCache
-from photojobs.ui.viewer.info import InfoPanel, PhotoDetails, load_details
+from photojobs.ui.viewer.info import InfoPanel
 from photojobs.ui.viewer.marks_badge import MarksBadge
 
 # Read ahead in the direction photographers flip most (forwards), and one back.
