@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.decisions import KEEP_EVERYTHING, WORDS, keeps_everything, kept
 from photojobs.core.formats import FileClass, classify
+from photojobs.core.photos import KeepDecision
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,15 @@ class PhotoDetails:
         return next((f for f in self.files if classify(f) is FileClass.JPG), None)
 
     @property
-    def keeps(self) -> tuple[bool, bool]:
-        """(keeps the JPG, keeps the RAW), counting only the files it has."""
-        return self.jpg and self.keep_jpg, self.raw and self.keep_raw
+    def kept(self) -> KeepDecision:
+        """Which of its files it keeps, counting only the files it has."""
+        return kept(self.jpg, self.raw, self.keep_jpg, self.keep_raw)
 
     @property
     def decision(self) -> str:
-        keeps_jpg, keeps_raw = self.keeps
-        if keeps_jpg == self.jpg and keeps_raw == self.raw:
-            return "Keep everything"
-        if keeps_jpg:
-            return "Keep JPG only"
-        if keeps_raw:
-            return "Keep RAW only"
-        return "Discard"
+        if keeps_everything(self.jpg, self.raw, self.keep_jpg, self.keep_raw):
+            return KEEP_EVERYTHING
+        return WORDS[self.kept]
 
 
 def load_details(db: Database, photo_id: int) -> PhotoDetails | None:

@@ -11,12 +11,13 @@ from sqlalchemy import ColumnElement, and_, func, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.decisions import SHORT_WORDS, keeps_everything, kept
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
 from photojobs.core.marks.filters import filter_clauses
 from photojobs.core.marks.tags import tags_of
 from photojobs.core.natural import natural_key
-from photojobs.core.photos import pending_clause
+from photojobs.core.photos import KeepDecision, pending_clause
 
 
 class PhotoFilter(StrEnum):
@@ -56,7 +57,11 @@ class PhotoRow:
 
     @property
     def pending(self) -> bool:
-        return (self.jpg and not self.keep_jpg) or (self.raw and not self.keep_raw)
+        return not keeps_everything(self.jpg, self.raw, self.keep_jpg, self.keep_raw)
+
+    @property
+    def kept(self) -> KeepDecision:
+        return kept(self.jpg, self.raw, self.keep_jpg, self.keep_raw)
 
     @property
     def formats(self) -> str:
@@ -66,15 +71,9 @@ class PhotoRow:
 
     @property
     def decision(self) -> str:
-        """What the photographer decided, in words for the grid."""
-        keeps_jpg, keeps_raw = self.jpg and self.keep_jpg, self.raw and self.keep_raw
-        if not self.pending:
-            return ""
-        if keeps_jpg:
-            return "JPG only"
-        if keeps_raw:
-            return "RAW only"
-        return "Discard"
+        """What the photographer decided, in words for the grid's badge; none while the
+        photo keeps everything."""
+        return SHORT_WORDS[self.kept] if self.pending else ""
 
 
 def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from photojobs.core.catalog.photo_rows import PhotoRow
 from photojobs.core.marks import Flag
+from photojobs.core.photos import KeepDecision
 from photojobs.ui.grid.marks_paint import paint_marks
 from photojobs.ui.grid.model import PhotoRowRole
 from photojobs.ui.grid.placeholder import Placeholder, paint_placeholder, placeholder_for
@@ -113,7 +114,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setFont(font)
         self._badge(painter, box.left() + 4, box.top() + 4, row.formats, BADGE)
         if row.decision:
-            colour = DISCARD if row.decision == "Discard" else KEEP_PARTIAL
+            colour = DISCARD if row.kept is KeepDecision.NONE else KEEP_PARTIAL
             width = painter.fontMetrics().horizontalAdvance(row.decision) + 10
             self._badge(painter, box.right() - width - 3, box.top() + 4, row.decision, colour)
         y = box.bottom() - MARK_SIZE - 6 - 3
