@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from photojobs.core.catalog import Database
 from photojobs.core.catalog.marks import filter_choices
 from photojobs.core.catalog.photo_rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
-from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PhotoDelegate
 from photojobs.ui.grid.filter_bar import MarksFilterBar, scrolling_row
 from photojobs.ui.grid.model import PhotoGridModel
@@ -57,7 +56,7 @@ class GridPanel(QWidget):
         self.model = PhotoGridModel(db, self)
         self.loader = ThumbnailLoader(self)
         self.view = PhotoGridView(self)
-        self.delegate = PhotoDelegate(self.loader, self._thumb_dir, self.view)
+        self.delegate = PhotoDelegate(self.loader, self._project_dir, self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
         self.filter_box = QComboBox()
@@ -123,8 +122,8 @@ class GridPanel(QWidget):
         self.size_slider.setValue(thumbnail_size)
         self.set_thumbnail_size(thumbnail_size)
 
-    def _thumb_dir(self) -> Path | None:
-        return self.project_dir / THUMB_DIR if self.project_dir else None
+    def _project_dir(self) -> Path | None:
+        return self.project_dir
 
     def show_project(self, project_id: str | None, folder: Path | None) -> None:
         self.project_dir = folder

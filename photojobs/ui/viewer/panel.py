@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from photojobs.core.catalog import Database
 from photojobs.core.catalog.photo_details import PhotoDetails, load_details
 from photojobs.core.decisions import EFFECTS, SHORT_WORDS
-from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.paths import derivative_path
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.viewer.canvas import ImageCanvas
