@@ -27,11 +27,11 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import make_photos
 
+from photojobs.core.catalog.photo_rows import PhotoFilter, SortOrder
 from photojobs.core.config import load_config
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.grid.rows import PhotoFilter, SortOrder
 
 
 class Stalls:

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from photojobs import APP_NAME, __version__
 from photojobs.core.commits import trash_listing
 from photojobs.core.config import Config, load_defaults
-from photojobs.core.handlers.project_files import derivative_path
 from photojobs.core.jobs import queries
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.library import Library, ProjectInfo
+from photojobs.core.paths import derivative_path
 from photojobs.core.photos import KeepDecision, PhotoRecord, photos_of
 from photojobs.core.project_import import analyse_for_project
 from photojobs.resources import app_icon_path, is_frozen, sample_photos

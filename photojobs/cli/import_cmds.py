@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from photojobs.cli.output import CliError, emit
 from photojobs.core.db.models import Photo
-from photojobs.core.handlers.project_files import derivative_path
 from photojobs.core.importing import REJECTED
 from photojobs.core.jobs.model import JobStatus
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
+from photojobs.core.paths import derivative_path
 from photojobs.core.photos import METADATA_COLUMNS, PhotoRecord
 from photojobs.core.project_import import analyse_for_project
 

@@ -101,6 +101,17 @@ def is_plain_name(name: str) -> bool:
 PRIVATE_DIRS = (THUMB_DIR, PREVIEW_DIR, TRASH_DIR)
 
 
+def derivative_parts(kind: str, base: str) -> tuple[str, str]:
+    """The one rule for where a photo's derivative lives in its project: `.thumb/` for a
+    "thumbnail", `.preview/` for a "preview", named after the base, always a JPEG."""
+    return THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR, f"{base}.jpg"
+
+
+def derivative_path(folder: Path, kind: str, base: str) -> Path:
+    """Where a photo's thumbnail or preview is read from (display only, not checked)."""
+    return folder.joinpath(*derivative_parts(kind, base))
+
+
 def project_subdir(project_dir: Path, name: str, create: bool = False) -> Path:
     """`.thumb`, `.preview` or `.trash` of a project. Refused when it is a link: a link
     could lead writes, moves and deletions out of the library."""

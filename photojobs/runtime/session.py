@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from photojobs.core import library_trash
+from photojobs.core.catalog import Session
 from photojobs.core.commits import (
     CommitStarted,
     Workset,
@@ -21,7 +20,6 @@ from photojobs.core.commits import (
     start_commit,
     start_restore,
 )
-from photojobs.core.db.models import Photo
 from photojobs.core.decision_history import DecisionHistory, DecisionStep
 from photojobs.core.decision_history import Flags as KeepFlags
 from photojobs.core.handlers import default_registry
@@ -37,6 +35,7 @@ from photojobs.core.marks import (
     change_tags,
     discard_rejected,
     put_marks,
+    rejected_to_discard,
     set_flag,
     set_label,
     set_rating,
@@ -209,14 +208,8 @@ class LibrarySession(QObject):
 
     def rejected_to_discard(self, project_id: str) -> int:
         """How many photos `discard_rejected` would change: what its question says."""
-        query = select(func.count(Photo.id)).where(
-            Photo.project_id == project_id,
-            Photo.flag == Flag.REJECT.value,
-            Photo.jpg_available | Photo.raw_available,
-            Photo.keep_jpg | Photo.keep_raw,
-        )
         with self.library.db.read() as s:
-            return int(s.scalar(query) or 0)
+            return rejected_to_discard(s, project_id)
 
     def _mark(
         self, project_id: str, label: str, change: Callable[[Session], MarksChange]

@@ -13,15 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
-from sqlalchemy import func, select
 
-from photojobs.core.db.models import Job
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import Event
 from photojobs.core.jobs.heartbeat import Heartbeat
 from photojobs.core.jobs.liveness import WorkerLock
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.jobs.queries import get_task
+from photojobs.core.jobs.queries import get_task, has_unfinished_jobs
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.jobs.runner import announce_jobs, run_job
 from photojobs.core.jobs.store import JobStore, new_worker_id
@@ -232,7 +230,4 @@ class WorkerLoop(QObject):
             self.idle.emit()
 
     def _nothing_left(self) -> bool:
-        with self.library.db.read() as s:
-            return not s.scalar(
-                select(func.count()).select_from(Job).where(Job.status.in_(("queued", "running")))
-            )
+        return not has_unfinished_jobs(self.library.db)

@@ -13,8 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from photojobs import APP_NAME, __version__
+from photojobs.core.catalog import DatabaseError
 from photojobs.core.config import ConfigError, load_config
-from photojobs.core.db import DatabaseError
 from photojobs.core.library import LIBRARY_ENV, LibraryError, default_library_path
 from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from photojobs.core.decisions import WORDS
 from photojobs.core.photos import KeepDecision
 
 LABEL_KEYS = ("red", "yellow", "green", "blue", "purple")
@@ -20,10 +21,10 @@ class Shortcut:
 
 
 SHORTCUTS = (
-    Shortcut("keep_jpg_only", "Keep JPG only"),
-    Shortcut("keep_raw_and_jpg", "Keep RAW + JPG"),
-    Shortcut("keep_raw_only", "Keep RAW only"),
-    Shortcut("discard", "Discard (mark for deletion)"),
+    Shortcut("keep_jpg_only", WORDS[KeepDecision.JPG_ONLY]),
+    Shortcut("keep_raw_and_jpg", WORDS[KeepDecision.BOTH]),
+    Shortcut("keep_raw_only", WORDS[KeepDecision.RAW_ONLY]),
+    Shortcut("discard", f"{WORDS[KeepDecision.NONE]} (mark for deletion)"),
     Shortcut("open_viewer", "Open the viewer"),
     Shortcut("close_viewer", "Back to the grid"),
     Shortcut("next_photo", "Next photo"),
@@ -63,13 +64,6 @@ DECISIONS = {
     "keep_raw_and_jpg": KeepDecision.BOTH,
     "keep_raw_only": KeepDecision.RAW_ONLY,
     "discard": KeepDecision.NONE,
-}
-
-DECISION_WORDS = {
-    KeepDecision.JPG_ONLY: "Keep JPG only",
-    KeepDecision.BOTH: "Keep RAW + JPG",
-    KeepDecision.RAW_ONLY: "Keep RAW only",
-    KeepDecision.NONE: "Discard",
 }
 
 

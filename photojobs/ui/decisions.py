@@ -9,9 +9,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from photojobs.core.decision_history import DecisionStep
+from photojobs.core.decisions import WORDS
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.confirm import bulk_question, confirmed
-from photojobs.ui.culling import DECISION_WORDS
 
 if TYPE_CHECKING:
     from photojobs.ui.main_window import MainWindow
@@ -50,7 +50,7 @@ class Decisions(QObject):
         photos = self.window.target_photos()
         if self.project_id is None or not photos:
             return
-        words = DECISION_WORDS[decision]
+        words = WORDS[decision]
         bases = [p.base for p in photos]
         errors = self.session.decide(self.project_id, bases, decision, words)
         done = len(bases) - len(errors)

@@ -23,6 +23,7 @@ from photojobs.core.library import LibraryError
 from photojobs.runtime.session import LibrarySession
 
 ProjectIdRole = Qt.ItemDataRole.UserRole + 1
+ProjectNameRole = Qt.ItemDataRole.UserRole + 2
 DAY = 86_400
 FINAL = ("completed", "failed", "canceled")
 
@@ -81,6 +82,7 @@ class DeletedProjectsDialog(QDialog):
                 f"until {until}"
             )
             item.setData(ProjectIdRole, d.id)
+            item.setData(ProjectNameRole, d.name)
             item.setToolTip(str(d.path))
             self.list.addItem(item)
         if self.list.count() == 0 and not self.message.text():
@@ -118,7 +120,7 @@ class DeletedProjectsDialog(QDialog):
         project_id = self.selected_id()
         if project_id is None:
             return
-        name = self.list.selectedItems()[0].text().split("\n")[0]
+        name = self.list.selectedItems()[0].data(ProjectNameRole)
         if not confirmed:
             answer = QMessageBox.warning(
                 self,

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.core.db import Database
-from photojobs.core.marks.tags import library_tags, project_tags
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.marks import tag_completions, tag_counts
 
 TagNameRole = Qt.ItemDataRole.UserRole + 1
 TagCountRole = Qt.ItemDataRole.UserRole + 2
@@ -138,9 +138,9 @@ class TagsPanel(QWidget):
 
     def refresh(self) -> None:
         """Counts and completions again: two short indexed reads."""
-        with self.db.read() as s:
-            tags = project_tags(s, self.project_id) if self.project_id else []
-            self.completions.setStringList(library_tags(s, limit=COMPLETIONS))
+        counts = tag_counts(self.db, self.project_id) if self.project_id else []
+        tags = [(t.name, t.photos) for t in counts]
+        self.completions.setStringList(tag_completions(self.db, limit=COMPLETIONS))
         self.model.set_tags(tags)
         self.empty.setVisible(not tags and self.project_id is not None)
 

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.paths import (
     MAX_NAME_LENGTH,
     UnsafePathError,
+    derivative_path,
     inside,
     safe_folder_name,
     unique_folder_name,
@@ -160,3 +162,15 @@ def test_child_of_a_checked_folder_refuses_links_and_paths(tmp_path: Path) -> No
     for bad in ("LINK.JPG", "../outside.jpg", "a/b.jpg", "..", ""):
         with pytest.raises(UnsafePathError):
             child(tmp_path / "lib", bad)
+
+
+@pytest.mark.parametrize("kind", ["thumbnail", "preview"])
+def test_a_derivative_is_read_where_it_is_written(tmp_path: Path, kind: str) -> None:
+    """The grid, the viewer and the CLI read the path the handlers write."""
+    folder = ".thumb" if kind == "thumbnail" else ".preview"
+    assert derivative_path(tmp_path, kind, "DSC_0042") == tmp_path / folder / "DSC_0042.jpg"
+    assert derivative_target(tmp_path, kind, "DSC_0042") == derivative_path(
+        tmp_path, kind, "DSC_0042"
+    )
+    with pytest.raises(UnsafePathError):
+        derivative_target(tmp_path, kind, "../DSC_0042")

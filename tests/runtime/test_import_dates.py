@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from photojobs.core.catalog.photo_rows import PhotoFilter, SortOrder, photo_ids
 from photojobs.core.config import Config
 from photojobs.core.db.models import Photo
 from photojobs.core.handlers import default_registry
@@ -20,7 +21,6 @@ from photojobs.core.jobs.model import JobRecord
 from photojobs.core.library import Library
 from photojobs.core.photos import photos_of
 from photojobs.runtime.session import LibrarySession
-from photojobs.ui.grid.rows import PhotoFilter, SortOrder, photo_ids
 
 DATA = Path(__file__).parents[1] / "data"
 WAIT_MS = 60_000

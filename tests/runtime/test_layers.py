@@ -65,3 +65,24 @@ def test_the_checker_sees_nested_and_from_imports(tmp_path: Path) -> None:
         "PySide6.QtCore",
         "PySide6.QtCore.QTimer",
     ]
+
+
+def orm_imports(folder: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(folder.rglob("*.py")):
+        orm = [
+            m
+            for m in imported_modules(path)
+            if m.split(".")[0] == "sqlalchemy" or m.startswith("photojobs.core.db")
+        ]
+        if orm:
+            found[str(path.relative_to(PACKAGE))] = orm
+    return found
+
+
+def test_no_orm_above_core() -> None:
+    """The screens and the runtime ask core for records (photojobs.core.catalog and core's
+    query functions); SQL and ORM models stay in core."""
+    assert orm_imports(PACKAGE / "ui") == {}
+    assert orm_imports(PACKAGE / "runtime") == {}
+    assert orm_imports(PACKAGE / "core" / "catalog"), "the checker sees the catalog's own"

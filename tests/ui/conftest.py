@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from sqlalchemy import select
 
+from photojobs.core.catalog.photo_rows import SortOrder
 from photojobs.core.config import Config, load_config
 from photojobs.core.db.models import Job, JobItem
 from photojobs.core.jobs.store import JobStore
@@ -17,7 +18,6 @@ from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.project_import import analyse_for_project
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from tests.core.importing.conftest import DATA, run_jobs
 from tests.ui.waiting import settled

@@ -11,12 +11,12 @@ from PySide6.QtCore import QDate, QLocale, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from sqlalchemy import select
 
+from photojobs.core.catalog.photo_rows import SortOrder
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
 from photojobs.ui.grid.delegate import PADDING
-from photojobs.ui.grid.rows import SortOrder
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tags_panel import TagNameRole
 from tests.ui.cull_kit import answer, flags, press

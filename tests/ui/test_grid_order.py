@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from sqlalchemy import update
 
+from photojobs.core.catalog.photo_rows import PhotoFilter, SortOrder, photo_ids
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import PhotoFiles
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import new_photo, photos_of
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.grid.rows import PhotoFilter, SortOrder, photo_ids
 from tests.ui.waiting import settled
 
 

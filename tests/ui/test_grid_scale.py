@@ -7,13 +7,13 @@ import pytest
 from PySide6.QtGui import QImage
 from sqlalchemy import update
 
+from photojobs.core.catalog.photo_rows import PhotoFilter
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.ui.grid import model as grid_model
 from photojobs.ui.grid import thumbnails
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.panel import GridPanel
-from photojobs.ui.grid.rows import PhotoFilter
 from tests.ui.test_grid_order import add_photos, late
 from tests.ui.waiting import settled
 

@@ -7,12 +7,12 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
 from sqlalchemy import update
 
+from photojobs.core.catalog.photo_rows import PhotoFilter
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.paths import THUMB_DIR
 from photojobs.ui.grid.delegate import PADDING
 from photojobs.ui.grid.placeholder import LOADING, NO_PREVIEW
-from photojobs.ui.grid.rows import PhotoFilter
 from photojobs.ui.main_window import MainWindow
 from tests.ui.waiting import settled
 

@@ -11,12 +11,12 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
+from photojobs.core.catalog.photo_rows import PhotoFilter
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision, scan_project
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.grid.model import PhotoGridModel, PhotoRowRole
-from photojobs.ui.grid.rows import PhotoFilter
 from photojobs.ui.main_window import MainWindow
 from tests.ui.waiting import settled
 

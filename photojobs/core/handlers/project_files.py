@@ -11,10 +11,9 @@ from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.runner import PermanentJobError
 from photojobs.core.library import LibraryError
 from photojobs.core.paths import (
-    PREVIEW_DIR,
-    THUMB_DIR,
     UnsafePathError,
     check_project_dirs,
+    derivative_parts,
     inside,
 )
 
@@ -34,15 +33,10 @@ def project_dir(ctx: JobContext, job: JobRecord) -> Path:
     return path
 
 
-def derivative_path(folder: Path, kind: str, base: str) -> Path:
-    """Where a photo's thumbnail or preview is read from (display only)."""
-    return folder / (THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR) / f"{base}.jpg"
-
-
 def derivative_target(folder: Path, kind: str, base: str) -> Path:
     """Where a derivative is written or removed; UnsafePathError for a base name (from
     the database) that would lead out of the project."""
-    return inside(folder, THUMB_DIR if kind == "thumbnail" else PREVIEW_DIR, f"{base}.jpg")
+    return inside(folder, *derivative_parts(kind, base))
 
 
 def remove_derivatives(folder: Path, base: str) -> None:

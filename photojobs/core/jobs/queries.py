@@ -223,3 +223,9 @@ def get_task(db: Database, task_id: str) -> TaskRecord | None:
             for r in s.scalars(select(Job).where(Job.task_id == task_id).order_by(Job.id))
         ]
     return aggregate(task_id, jobs) if jobs else None
+
+
+def has_unfinished_jobs(db: Database) -> bool:
+    """A job queued or running anywhere in the library: the worker loop is not idle yet."""
+    with db.read() as s:
+        return s.scalar(select(Job.id).where(Job.status.in_(ACTIVE)).limit(1)) is not None

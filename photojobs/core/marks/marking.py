@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo
@@ -145,11 +145,7 @@ def discard_rejected(
     """Every rejected photo with a JPG or RAW becomes "keep neither", to be committed as
     usual: how a reject becomes space on disk. Returns keep flags before and after, for
     the photos that changed, ready for a `DecisionStep`."""
-    query = select(Photo).where(
-        Photo.project_id == project_id,
-        Photo.flag == Flag.REJECT.value,
-        Photo.jpg_available | Photo.raw_available,
-    )
+    query = select(Photo).where(*_rejected_with_files(project_id))
     before, after = {}, {}
     now = time.time()
     for row in session.scalars(query):
@@ -159,3 +155,19 @@ def discard_rejected(
             row.updated_at = now
             after[row.id] = (False, False)
     return before, after
+
+
+def rejected_to_discard(session: Session, project_id: str) -> int:
+    """How many photos `discard_rejected` would change: what its question says."""
+    query = select(func.count(Photo.id)).where(
+        *_rejected_with_files(project_id), Photo.keep_jpg | Photo.keep_raw
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _rejected_with_files(project_id: str) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Photo.project_id == project_id,
+        Photo.flag == Flag.REJECT.value,
+        Photo.jpg_available | Photo.raw_available,
+    )

@@ -10,11 +10,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPaintDevice, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from photojobs.core.catalog.photo_rows import PhotoRow
 from photojobs.core.marks import Flag
+from photojobs.core.paths import derivative_path
+from photojobs.core.photos import KeepDecision
 from photojobs.ui.grid.marks_paint import paint_marks
 from photojobs.ui.grid.model import PhotoRowRole
 from photojobs.ui.grid.placeholder import Placeholder, paint_placeholder, placeholder_for
-from photojobs.ui.grid.rows import PhotoRow
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
 LABEL_HEIGHT = 22
@@ -30,12 +32,12 @@ class PhotoDelegate(QStyledItemDelegate):
     def __init__(
         self,
         loader: ThumbnailLoader,
-        thumb_dir: Callable[[], Path | None],
+        project_dir: Callable[[], Path | None],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.loader = loader
-        self.thumb_dir = thumb_dir  # () -> Path of the project's .thumb folder, or None
+        self.project_dir = project_dir  # () -> the shown project's folder, or None
         self.cell = 192
 
     def cell_size(self) -> QSize:
@@ -78,12 +80,13 @@ class PhotoDelegate(QStyledItemDelegate):
     def _paint_image(
         self, painter: QPainter, box: QRect, row: PhotoRow, option: QStyleOptionViewItem
     ) -> None:
-        folder: Path | None = self.thumb_dir()
+        folder: Path | None = self.project_dir()
         pixmap = None
         # A pending photo may already have the camera's own thumbnail as a stand-in.
         if folder is not None and row.thumbnail_status in ("generated", "pending"):
             dpr = painter.device().devicePixelRatioF()
-            pixmap = self.loader.pixmap(row.id, folder / f"{row.base}.jpg", self.cell, dpr)
+            path = derivative_path(folder, "thumbnail", row.base)
+            pixmap = self.loader.pixmap(row.id, path, self.cell, dpr)
         if pixmap is None:
             paint_placeholder(painter, box, self.placeholder(row, painter.device()))
         else:
@@ -113,7 +116,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setFont(font)
         self._badge(painter, box.left() + 4, box.top() + 4, row.formats, BADGE)
         if row.decision:
-            colour = DISCARD if row.decision == "Discard" else KEEP_PARTIAL
+            colour = DISCARD if row.kept is KeepDecision.NONE else KEEP_PARTIAL
             width = painter.fontMetrics().horizontalAdvance(row.decision) + 10
             self._badge(painter, box.right() - width - 3, box.top() + 4, row.decision, colour)
         y = box.bottom() - MARK_SIZE - 6 - 3

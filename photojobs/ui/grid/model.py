@@ -30,9 +30,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from photojobs.core.db import Database
-from photojobs.ui.background import Background, Ticket
-from photojobs.ui.grid.rows import (
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.photo_rows import (
     MarksFilter,
     PhotoFilter,
     PhotoRow,
@@ -41,6 +40,7 @@ from photojobs.ui.grid.rows import (
     photo_ids,
     photo_total,
 )
+from photojobs.ui.background import Background, Ticket
 
 PAGE = 200
 MAX_ROWS = 50 * PAGE  # rows kept read; the rest are read again when shown

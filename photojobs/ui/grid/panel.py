@@ -19,15 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.core.db import Database
-from photojobs.core.marks.filters import cameras, days, lenses
-from photojobs.core.marks.tags import project_tags
-from photojobs.core.paths import THUMB_DIR
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.marks import filter_choices
+from photojobs.core.catalog.photo_rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
 from photojobs.ui.grid.delegate import PhotoDelegate
 from photojobs.ui.grid.filter_bar import MarksFilterBar, scrolling_row
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.grid.no_match import NoMatch
-from photojobs.ui.grid.rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
 from photojobs.ui.grid.thumbnails import ThumbnailLoader
 
 
@@ -58,7 +56,7 @@ class GridPanel(QWidget):
         self.model = PhotoGridModel(db, self)
         self.loader = ThumbnailLoader(self)
         self.view = PhotoGridView(self)
-        self.delegate = PhotoDelegate(self.loader, self._thumb_dir, self.view)
+        self.delegate = PhotoDelegate(self.loader, self._project_dir, self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
         self.filter_box = QComboBox()
@@ -125,8 +123,8 @@ class GridPanel(QWidget):
         self.size_slider.setValue(thumbnail_size)
         self.set_thumbnail_size(thumbnail_size)
 
-    def _thumb_dir(self) -> Path | None:
-        return self.project_dir / THUMB_DIR if self.project_dir else None
+    def _project_dir(self) -> Path | None:
+        return self.project_dir
 
     def show_project(self, project_id: str | None, folder: Path | None) -> None:
         self.project_dir = folder
@@ -146,11 +144,8 @@ class GridPanel(QWidget):
         if project_id is None:
             self.marks_bar.set_choices([], [], [], [])
             return
-        with self.model.db.read() as s:
-            tags = [name for name, _n in project_tags(s, project_id)]
-            self.marks_bar.set_choices(
-                tags, cameras(s, project_id), lenses(s, project_id), days(s, project_id)
-            )
+        c = filter_choices(self.model.db, project_id)
+        self.marks_bar.set_choices(list(c.tags), list(c.cameras), list(c.lenses), c.days)
 
     def _marks_changed(self, marks: MarksFilter) -> None:
         self.model.set_marks_filter(marks)

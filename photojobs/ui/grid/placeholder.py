@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
-from photojobs.ui.grid.rows import PhotoRow
+from photojobs.core.catalog.photo_rows import PhotoRow
 
 LOADING, NO_PREVIEW = "loading", "no_preview"
 REASONS = {

@@ -7,16 +7,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
-from sqlalchemy import func, select
 
-from photojobs.core.db.models import TrashEntry
+from photojobs.core.catalog.trash import files_trashed_by
 from photojobs.core.import_summary import ImportSummary, summarise_import
 from photojobs.core.jobs.events import JobEvent, TaskEvent
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import USER, JobStatus
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.library import LibraryError
-from photojobs.core.trash import CONFIRMED
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.processes.cells import ProjectNames
 
@@ -128,7 +126,7 @@ class TaskAnnouncer(QObject):
         project = self.projects.get(project_id)
         where = f" in {project}" if project else ""
         if task_type == "change_commit":
-            files = self._trashed_files(key)
+            files = files_trashed_by(self.session.library.db, key)
             text = f"{plural(files, 'file')} moved to the trash{where}."
             undo = ("Undo", self._undo(key))
             # Time to notice a mistake; the next commit's toast carries its own Undo.
@@ -140,13 +138,6 @@ class TaskAnnouncer(QObject):
             text = f"{project}: {text}." if project else f"{text[:1].upper()}{text[1:]}."
             return Announcement(key, "success", "Upload processing completed", text)
         return Announcement(key, "success", f"{label} completed", f"Done{where}.")
-
-    def _trashed_files(self, task_id: str) -> int:
-        with self.session.library.db.read() as s:
-            query = select(func.count()).where(
-                TrashEntry.task_id == task_id, TrashEntry.status == CONFIRMED
-            )
-            return int(s.scalar(query) or 0)
 
     def _import_summary(self, task_id: str) -> ImportSummary:
         """New photos and files added to photos already there, from the import's items."""

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, QLocale
 from PySide6.QtGui import QBrush
-from sqlalchemy import select
 
-from photojobs.core.db import Database
-from photojobs.core.db.models import Project
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.projects import project_names
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import JobRecord, JobStatus, TaskRecord
 from photojobs.ui.icons import ERROR, MUTED, status_icon
@@ -54,10 +53,7 @@ class ProjectNames:
         if not project_id:
             return ""
         if self._names is None or project_id not in self._names:
-            with self.db.read() as s:
-                self._names = {
-                    pid: name for pid, name in s.execute(select(Project.id, Project.name))
-                }
+            self._names = project_names(self.db)
             self._names.setdefault(project_id, "")  # deleted: do not read again for it
         return self._names[project_id]
 

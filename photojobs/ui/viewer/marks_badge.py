@@ -6,9 +6,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from photojobs.core.catalog.photo_rows import PhotoRow
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.ui.grid.marks_paint import marks_width, paint_marks
-from photojobs.ui.grid.rows import PhotoRow
 
 SIZE = 14
 

@@ -15,23 +15,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photojobs.core.db import Database
-from photojobs.core.handlers.project_files import derivative_path
+from photojobs.core.catalog import Database
+from photojobs.core.catalog.photo_details import PhotoDetails, load_details
+from photojobs.core.decisions import EFFECTS, SHORT_WORDS
+from photojobs.core.paths import derivative_path
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.grid.model import PhotoGridModel
 from photojobs.ui.viewer.canvas import ImageCanvas
 from photojobs.ui.viewer.images import ORIGINAL, PREVIEW, ImageCache
-from photojobs.ui.viewer.info import InfoPanel, PhotoDetails, load_details
+from photojobs.ui.viewer.info import InfoPanel
 from photojobs.ui.viewer.marks_badge import MarksBadge
 
 # Read ahead in the direction photographers flip most (forwards), and one back.
 READ_AHEAD = (1, -1, 2, 3)
 
-KEEP_BUTTONS = (
-    (KeepDecision.JPG_ONLY, "JPG only", "Keep only the JPG; the RAW goes at the commit"),
-    (KeepDecision.BOTH, "RAW + JPG", "Keep both files"),
-    (KeepDecision.RAW_ONLY, "RAW only", "Keep only the RAW; the JPG goes at the commit"),
-    (KeepDecision.NONE, "Discard", "Mark the whole photo for deletion at the commit"),
+KEEP_BUTTONS = tuple(
+    (d, SHORT_WORDS[d], EFFECTS[d])
+    for d in (KeepDecision.JPG_ONLY, KeepDecision.BOTH, KeepDecision.RAW_ONLY, KeepDecision.NONE)
 )
 BAR_STYLE = (
     "QFrame#viewerBar { background: #2b2b2b; }"
@@ -205,12 +205,7 @@ class ViewerPanel(QWidget):
     def _current_decision(self) -> KeepDecision | None:
         if self.details is None:
             return None
-        return {
-            (True, True): KeepDecision.BOTH,
-            (True, False): KeepDecision.JPG_ONLY,
-            (False, True): KeepDecision.RAW_ONLY,
-            (False, False): KeepDecision.NONE,
-        }[self.details.keeps]
+        return self.details.kept
 
     def _show_picture(self, keep_view: bool) -> None:
         d = self.details

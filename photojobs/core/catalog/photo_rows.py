@@ -11,12 +11,13 @@ from sqlalchemy import ColumnElement, and_, func, not_, select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.decisions import SHORT_WORDS, keeps_everything, kept
 from photojobs.core.marks import ColorLabel, Flag
 from photojobs.core.marks.filters import PhotoFilter as MarksFilter
 from photojobs.core.marks.filters import filter_clauses
 from photojobs.core.marks.tags import tags_of
 from photojobs.core.natural import natural_key
-from photojobs.core.photos import pending_clause
+from photojobs.core.photos import KeepDecision, pending_clause
 
 
 class PhotoFilter(StrEnum):
@@ -56,7 +57,11 @@ class PhotoRow:
 
     @property
     def pending(self) -> bool:
-        return (self.jpg and not self.keep_jpg) or (self.raw and not self.keep_raw)
+        return not keeps_everything(self.jpg, self.raw, self.keep_jpg, self.keep_raw)
+
+    @property
+    def kept(self) -> KeepDecision:
+        return kept(self.jpg, self.raw, self.keep_jpg, self.keep_raw)
 
     @property
     def formats(self) -> str:
@@ -66,15 +71,9 @@ class PhotoRow:
 
     @property
     def decision(self) -> str:
-        """What the photographer decided, in words for the grid."""
-        keeps_jpg, keeps_raw = self.jpg and self.keep_jpg, self.raw and self.keep_raw
-        if not self.pending:
-            return ""
-        if keeps_jpg:
-            return "JPG only"
-        if keeps_raw:
-            return "RAW only"
-        return "Discard"
+        """What the photographer decided, in words for the grid's badge; none while the
+        photo keeps everything."""
+        return SHORT_WORDS[self.kept] if self.pending else ""
 
 
 def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
@@ -92,7 +91,8 @@ def _filter_clause(f: PhotoFilter) -> ColumnElement[bool] | None:
 def photo_total(db: Database, project_id: str) -> int:
     """Every photo of the project, whatever the filter hides."""
     with db.read() as s:
-        return int(s.scalar(select(func.count(Photo.id)).where(Photo.project_id == project_id)))
+        query = select(func.count(Photo.id)).where(Photo.project_id == project_id)
+        return int(s.scalar(query) or 0)
 
 
 def photo_ids(
@@ -113,7 +113,7 @@ def photo_ids(
     if marks is not None:
         query = query.where(*filter_clauses(marks))
     with db.read() as s:
-        rows = s.execute(query).all()
+        rows: list[Any] = list(s.execute(query).all())
     if order is SortOrder.NAME:
         rows.sort(key=lambda r: natural_key(r.base))
         return [r.id for r in rows]
@@ -164,8 +164,25 @@ def load_rows(db: Database, ids: Sequence[int]) -> dict[int, PhotoRow]:
     """A page of rows with their marks and tags (two indexed reads)."""
     with db.read() as s:
         rows = s.execute(select(*_COLUMNS).where(Photo.id.in_(list(ids)))).all()
-        tags = tags_of(s, [r[0] for r in rows])
-    return {
-        r[0]: PhotoRow(*r[:11], r[11], Flag(r[12]), ColorLabel(r[13]), tags.get(r[0], frozenset()))
-        for r in rows
-    }
+        tags = tags_of(s, [r.id for r in rows])
+    return {r.id: _photo_row(r, tags.get(r.id, frozenset())) for r in rows}
+
+
+def _photo_row(r: Any, tags: frozenset[str]) -> PhotoRow:
+    return PhotoRow(
+        r.id,
+        r.base,
+        r.jpg_available,
+        r.raw_available,
+        r.other_available,
+        r.keep_jpg,
+        r.keep_raw,
+        r.thumbnail_status,
+        r.preview_status,
+        r.date_taken,
+        r.thumbnail_error,
+        r.rating,
+        Flag(r.flag),
+        ColorLabel(r.color_label),
+        tags,
+    )
