@@ -4,6 +4,7 @@ workset is fixed when the person confirms, and later decisions wait for the next
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from photojobs.core.commits import NothingToCommit, Workset
 from photojobs.core.jobs.events import JobEvent, TaskEvent
+from photojobs.core.photos import PendingCounts
+from photojobs.ui.background import Background, Ticket
 from photojobs.ui.commit_bar import CommitBar
 
 if TYPE_CHECKING:
@@ -27,6 +30,8 @@ class CommitFlow(QObject):
         self.project_id: str | None = None  # of the running commit
         self.workset = Workset()
         self.dialog: QMessageBox | None = None
+        self.counting = Background(self, name="pending deletions")
+        self._counting: Ticket[PendingCounts] | None = None
         loop = self.session.loop
         bar.commit_clicked.connect(self.commit)
         bar.resume_clicked.connect(lambda: loop.set_paused(False))
@@ -74,18 +79,28 @@ class CommitFlow(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        """The bar for the project shown: its commit, and what waits for the next one."""
+        """The bar for the project shown: its commit now, and what waits for the next one
+        when the count arrives (a pass over the project's decisions, on a helper thread)."""
         project = self.window.project
+        committing = self.task_id is not None and project is not None
+        committing = committing and project.id == self.project_id  # type: ignore[union-attr]
+        self.bar.show_committing(self.workset.counts.photos if committing else 0)
+        if self._counting is not None:
+            self._counting.cancel()  # the newest count wins
         if project is None:
-            self.bar.show_committing(0)
-            self.bar.show_counts(self.session.pending(""))
-            return
-        if self.task_id is not None and project.id == self.project_id:
-            self.bar.show_committing(self.workset.counts.photos)
-            self.bar.show_counts(self.session.decided_since(project.id, self.workset))
+            count = partial(self.session.pending, "")
+        elif committing:
+            count = partial(self.session.decided_since, project.id, self.workset)
         else:
-            self.bar.show_committing(0)
-            self.bar.show_counts(self.session.pending(project.id))
+            count = partial(self.session.pending, project.id)
+        shown = project.id if project else None
+        self._counting = self.counting.run(count, partial(self._show_counts, shown))
+
+    def _show_counts(self, project_id: str | None, counts: PendingCounts) -> None:
+        self._counting = None
+        shown = self.window.project
+        if project_id == (shown.id if shown else None):
+            self.bar.show_counts(counts)
 
     def _task_changed(self, event: TaskEvent) -> None:
         if event.task_id == self.task_id and event.status in FINAL:

@@ -22,6 +22,7 @@ from photojobs.core.jobs.events import JobEvent, PhotosChanged, TaskEvent
 from photojobs.core.library import ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.runtime.session import LibrarySession
+from photojobs.ui.background import Background
 from photojobs.ui.commit_bar import CommitBar
 from photojobs.ui.commit_flow import CommitFlow
 from photojobs.ui.culling import DECISIONS, SHORTCUTS, make_action
@@ -406,7 +407,8 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
-        self.grid.shutdown()
+        for helper in self.findChildren(Background):  # nothing reads a closing library
+            helper.shutdown()
         self.viewer.shutdown()
         super().closeEvent(event)
 

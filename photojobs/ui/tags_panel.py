@@ -3,6 +3,7 @@ field to add or remove a tag on the selected photos, completed from the library'
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.catalog import Database
-from photojobs.core.catalog.marks import tag_completions, tag_counts
+from photojobs.core.catalog.marks import TagCount, tag_completions, tag_counts
+from photojobs.ui.background import Background, Ticket
 
 TagNameRole = Qt.ItemDataRole.UserRole + 1
 TagCountRole = Qt.ItemDataRole.UserRole + 2
@@ -127,6 +129,8 @@ class TagsPanel(QWidget):
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self._filtering: str | None = None
+        self.counting = Background(self, name="tag counts")
+        self._counting: Ticket[tuple[list[TagCount], list[str]]] | None = None
         self.setMinimumWidth(70)  # as narrow as the projects list above it may go
 
     def show_project(self, project_id: str | None) -> None:
@@ -137,12 +141,26 @@ class TagsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Counts and completions again: two short indexed reads."""
-        counts = tag_counts(self.db, self.project_id) if self.project_id else []
+        """Counts and completions again, read on a helper thread; the newest read wins."""
+        if self._counting is not None:
+            self._counting.cancel()
+        self._counting = self.counting.run(
+            partial(_tags_and_completions, self.db, self.project_id),
+            partial(self._show, self.project_id),
+        )
+
+    def _show(self, project_id: str | None, read: tuple[list[TagCount], list[str]]) -> None:
+        self._counting = None
+        if project_id != self.project_id:
+            return
+        counts, completions = read
         tags = [(t.name, t.photos) for t in counts]
-        self.completions.setStringList(tag_completions(self.db, limit=COMPLETIONS))
+        self.completions.setStringList(completions)
         self.model.set_tags(tags)
         self.empty.setVisible(not tags and self.project_id is not None)
+
+    def shutdown(self) -> None:
+        self.counting.shutdown()
 
     def filter_cleared(self) -> None:
         """The grid's filters were cleared elsewhere: the next click filters again."""
@@ -169,3 +187,9 @@ class TagsPanel(QWidget):
     def _remove(self) -> None:
         if tag := self._typed():
             self.tag_requested.emit([], [tag])
+
+
+def _tags_and_completions(db: Database, project_id: str | None) -> tuple[list[TagCount], list[str]]:
+    """On a helper thread: the project's tags with their counts, and the names to offer."""
+    counts = list(tag_counts(db, project_id)) if project_id else []
+    return counts, list(tag_completions(db, limit=COMPLETIONS))

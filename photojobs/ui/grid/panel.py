@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.catalog import Database
-from photojobs.core.catalog.marks import filter_choices
+from photojobs.core.catalog.marks import FilterChoices, filter_choices
 from photojobs.core.catalog.photo_rows import MarksFilter, PhotoFilter, PhotoRow, SortOrder
+from photojobs.ui.background import Background, Ticket
 from photojobs.ui.grid.delegate import PhotoDelegate
 from photojobs.ui.grid.filter_bar import MarksFilterBar, scrolling_row
 from photojobs.ui.grid.model import PhotoGridModel
@@ -54,6 +56,8 @@ class GridPanel(QWidget):
         super().__init__(parent)
         self.project_dir: Path | None = None
         self.model = PhotoGridModel(db, self)
+        self.choosing = Background(self, name="grid filter choices")
+        self._choosing: Ticket[FilterChoices] | None = None
         self.loader = ThumbnailLoader(self)
         self.view = PhotoGridView(self)
         self.delegate = PhotoDelegate(self.loader, self._project_dir, self.view)
@@ -135,17 +139,28 @@ class GridPanel(QWidget):
 
     def shutdown(self) -> None:
         """The window closes: no more reading, nothing left running."""
+        self.choosing.shutdown()
         self.model.shutdown()
         self.loader.shutdown()
 
     def refresh_choices(self) -> None:
-        """The tags, cameras and lenses the filter row offers: short indexed reads."""
+        """The tags, cameras, lenses and days the filter row offers, read on a helper thread
+        (a pass over the project: ~0.1 s at 100k photos)."""
         project_id = self.model.project_id
         if project_id is None:
             self.marks_bar.set_choices([], [], [], [])
             return
-        c = filter_choices(self.model.db, project_id)
-        self.marks_bar.set_choices(list(c.tags), list(c.cameras), list(c.lenses), c.days)
+        if self._choosing is not None:
+            self._choosing.cancel()  # the newest question wins
+        self._choosing = self.choosing.run(
+            partial(filter_choices, self.model.db, project_id),
+            partial(self._show_choices, project_id),
+        )
+
+    def _show_choices(self, project_id: str, c: FilterChoices) -> None:
+        self._choosing = None
+        if project_id == self.model.project_id:
+            self.marks_bar.set_choices(list(c.tags), list(c.cameras), list(c.lenses), c.days)
 
     def _marks_changed(self, marks: MarksFilter) -> None:
         self.model.set_marks_filter(marks)
