@@ -213,6 +213,7 @@ def test_tags_panel_lists_counts_filters_and_untags(
     tags.field.setText("Places|Paris")
     tags.remove_button.click()
     qtbot.waitUntil(lambda: tags.model.tags == [("Family", 1), ("Places|Paris", 1)])
+    settled(grid.model)  # the grid and the tags are read on two helpers
     assert grid.model.rowCount() == 1, "the untagged photo leaves the filtered grid"
     window.decisions.undo_action.trigger()
     qtbot.waitUntil(lambda: tags.model.tags == [("Family", 1), ("Places|Paris", 2)])
@@ -311,6 +312,7 @@ def test_days_taken_and_the_sorts_a_photographer_combines(
             )
             photo.one().date_taken = taken
     grid.refresh_choices()
+    qtbot.waitUntil(lambda: bar.taken_from.count() == 4)  # read on a helper thread
     days = [bar.taken_from.itemData(i) for i in range(1, bar.taken_from.count())]
     assert days == ["2023-06-15", "2023-06-16", "2023-06-17"]
     assert bar.taken_from.itemText(2) == QLocale().toString(QDate(2023, 6, 16), "ddd d MMM yyyy")
