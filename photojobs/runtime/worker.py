@@ -20,7 +20,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import Event
 from photojobs.core.jobs.heartbeat import Heartbeat
 from photojobs.core.jobs.liveness import WorkerLock
-from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.jobs.runner import announce_jobs, run_job
@@ -234,5 +234,5 @@ class WorkerLoop(QObject):
     def _nothing_left(self) -> bool:
         with self.library.db.read() as s:
             return not s.scalar(
-                select(func.count()).select_from(Job).where(Job.status.in_(("queued", "running")))
+                select(func.count()).select_from(Job).where(Job.status.in_(ACTIVE_STATUSES))
             )

@@ -21,10 +21,8 @@ from photojobs.core.db import Database
 from photojobs.core.db.models import Job, JobItem
 from photojobs.core.jobs.liveness import ALIVE_ELSEWHERE, DEAD, WORKERS_DIR, worker_state
 from photojobs.core.jobs.liveness import new_worker_id as new_worker_id
-from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, JobStatus, NewJob
 from photojobs.core.jobs.tasks import PROJECT_SCOPE, TaskDefinition, task_definition
-
-ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
 def _clock(now: float | None) -> float:
@@ -147,7 +145,7 @@ class JobStore:
                     .where(
                         Job.task_type == task_type,
                         Job.project_id == project_id,
-                        Job.status.in_(ACTIVE),
+                        Job.status.in_(ACTIVE_STATUSES),
                     )
                     .limit(1)
                 )
@@ -436,7 +434,9 @@ class JobStore:
     def cancel_task(self, task_id: str, now: float | None = None) -> list[JobRecord]:
         with self.db.write() as s:
             rows = list(
-                s.scalars(select(Job).where(Job.task_id == task_id, Job.status.in_(ACTIVE)))
+                s.scalars(
+                    select(Job).where(Job.task_id == task_id, Job.status.in_(ACTIVE_STATUSES))
+                )
             )
             for row in rows:
                 _cancel_row(row, _clock(now))
