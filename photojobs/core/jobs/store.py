@@ -21,7 +21,7 @@ from photojobs.core.db import Database
 from photojobs.core.db.models import Job, JobItem
 from photojobs.core.jobs.liveness import ALIVE_ELSEWHERE, DEAD, WORKERS_DIR, worker_state
 from photojobs.core.jobs.liveness import new_worker_id as new_worker_id
-from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, JobStatus, NewJob
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, JobSpec, JobStatus, NewJob
 from photojobs.core.jobs.tasks import PROJECT_SCOPE, TaskDefinition, task_definition
 
 
@@ -57,22 +57,19 @@ class JobStore:
         now: float | None = None,
     ) -> JobRecord:
         with self.db.write() as s:
-            row = self._add(
-                s,
+            spec = JobSpec(
                 job_type,
-                project_id,
-                payload,
-                priority,
-                scope,
-                source,
-                task_id,
-                task_type,
-                None,
-                items,
-                max_attempts,
-                _clock(now),
+                project_id=project_id,
+                payload=payload or {},
+                priority=priority,
+                scope=scope,
+                source=source,
+                task_id=task_id,
+                task_type=task_type,
+                items=items,
+                max_attempts=max_attempts,
             )
-            return JobRecord.of(row)
+            return JobRecord.of(self._add(s, spec, _clock(now)))
 
     def enqueue_with_items(
         self, job_type: str, items: Sequence[tuple[str, int | None]], **kwargs: Any
@@ -80,47 +77,34 @@ class JobStore:
         """A job whose work is a list of items (key, photo_id), tracked and resumable."""
         return self.enqueue(job_type, items=items, **kwargs)
 
-    def _add(
-        self,
-        s: Session,
-        job_type: str,
-        project_id: str | None,
-        payload: dict[str, Any] | None,
-        priority: int,
-        scope: str | None,
-        source: str,
-        task_id: str | None,
-        task_type: str | None,
-        task_stage: int | None,
-        items: Sequence[tuple[str, int | None]],
-        max_attempts: int | None,
-        now: float,
-    ) -> Job:
-        if source not in ("user", "maintenance"):
-            raise ValueError(f"source must be 'user' or 'maintenance', not {source!r}")
+    def _add(self, s: Session, spec: JobSpec, now: float) -> Job:
+        if spec.source not in ("user", "maintenance"):
+            raise ValueError(f"source must be 'user' or 'maintenance', not {spec.source!r}")
         row = Job(
-            type=job_type,
+            type=spec.type,
             status=JobStatus.QUEUED.value,
-            priority=priority,
-            scope=scope,
-            project_id=project_id,
-            payload_json=json.dumps(payload or {}),
-            source=source,
-            task_id=task_id,
-            task_type=task_type,
-            task_stage=task_stage,
+            priority=spec.priority,
+            scope=spec.scope,
+            project_id=spec.project_id,
+            payload_json=json.dumps(spec.payload or {}),
+            source=spec.source,
+            task_id=spec.task_id,
+            task_type=spec.task_type,
+            task_stage=spec.task_stage,
             progress_done=0,
-            progress_total=len(items),
+            progress_total=len(spec.items),
             attempts=0,
-            max_attempts=max_attempts or int(self.config.get("pipeline.max_attempts_default")),
+            max_attempts=spec.max_attempts or int(self.config.get("pipeline.max_attempts_default")),
             available_at=now,
             created_at=now,
             cancel_requested=False,
         )
         s.add(row)
         s.flush()
-        if items:
-            s.add_all(JobItem(job_id=row.id, key=k, photo_id=p, status="pending") for k, p in items)
+        if spec.items:
+            s.add_all(
+                JobItem(job_id=row.id, key=k, photo_id=p, status="pending") for k, p in spec.items
+            )
         return row
 
     def start_task(
@@ -169,17 +153,18 @@ class JobStore:
         return [
             self._add(
                 s,
-                step.job_type,
-                project_id,
-                payload,
-                step.priority,
-                step.scope,
-                step.source,
-                task_id,
-                definition.task_type,
-                stage,
-                items,
-                None,
+                JobSpec(
+                    step.job_type,
+                    project_id=project_id,
+                    payload=payload,
+                    priority=step.priority,
+                    scope=step.scope,
+                    source=step.source,
+                    task_id=task_id,
+                    task_type=definition.task_type,
+                    task_stage=stage,
+                    items=items,
+                ),
                 now,
             )
             for step in definition.stage(stage)
@@ -304,21 +289,18 @@ class JobStore:
             return [JobRecord.of(row)] + [JobRecord.of(a) for a in added]
 
     def _followup(self, s: Session, parent: Job, f: NewJob, now: float) -> Job:
-        return self._add(
-            s,
+        spec = JobSpec(
             f.type,
-            parent.project_id,
-            f.payload,
-            f.priority if f.priority is not None else parent.priority,
-            f.scope,
-            f.source or parent.source,
-            parent.task_id,
-            parent.task_type,
-            None,
-            f.items,
-            None,
-            now,
+            project_id=parent.project_id,
+            payload=f.payload,
+            priority=f.priority if f.priority is not None else parent.priority,
+            scope=f.scope,
+            source=f.source or parent.source,
+            task_id=parent.task_id,
+            task_type=parent.task_type,
+            items=f.items,
         )
+        return self._add(s, spec, now)
 
     def _advance(
         self, s: Session, row: Job, next_payload: dict[str, Any] | None, now: float
