@@ -23,7 +23,7 @@ from photojobs import APP_NAME, __version__
 from photojobs.core.commits import trash_listing
 from photojobs.core.config import Config, load_defaults
 from photojobs.core.jobs import queries
-from photojobs.core.jobs.model import JobStatus
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobStatus
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.paths import derivative_path
 from photojobs.core.photos import KeepDecision, PhotoRecord, photos_of
@@ -167,7 +167,7 @@ def _run_until_idle(session: LibrarySession, task_id: str) -> None:
 
     def done() -> bool:
         task = queries.get_task(db, task_id)
-        busy = queries.list_jobs(db, config, statuses=["queued", "running"], show_maintenance=True)
+        busy = queries.list_jobs(db, config, statuses=ACTIVE_STATUSES, show_maintenance=True)
         finished = task is not None and task.status in FINISHED
         return finished and not busy and session.loop.active_slots() == 0
 

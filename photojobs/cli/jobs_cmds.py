@@ -86,7 +86,7 @@ def run(lib: Library, args: argparse.Namespace) -> int:
     if args.command == "run":
         return run_worker(lib, until_idle=args.until_idle, timeout=args.timeout)
     if args.command == "jobs":
-        statuses = None if args.all else ["queued", "running"]
+        statuses = None if args.all else ACTIVE_STATUSES
         jobs = queries.list_jobs(
             lib.db, lib.config, statuses=statuses, show_maintenance=args.show_maintenance
         )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Job, Photo, TrashEntry
-from photojobs.core.jobs.model import JobStatus
+from photojobs.core.jobs.model import ACTIVE_STATUSES
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, LibraryError, ProjectInfo
 from photojobs.core.photos import PendingCounts, pending_clause
@@ -100,7 +100,7 @@ def start_commit(
             .where(
                 Job.task_type == "change_commit",
                 Job.project_id == project.id,
-                Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)),
+                Job.status.in_(ACTIVE_STATUSES),
             )
             .limit(1)
         )

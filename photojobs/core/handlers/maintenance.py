@@ -20,7 +20,7 @@ from photojobs.core.handlers.sidecars import report
 from photojobs.core.importing import remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
+from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, NewJob
 from photojobs.core.manifest import (
     Manifest,
     ManifestError,
@@ -169,7 +169,7 @@ def _unsettled(ctx: JobContext, project_id: str, added: set[str]) -> list[str]:
             .where(
                 Job.project_id == project_id,
                 Job.type.in_(MAKES_DERIVATIVES),
-                Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)),
+                Job.status.in_(ACTIVE_STATUSES),
             )
             .limit(1)
         )

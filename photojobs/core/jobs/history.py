@@ -13,15 +13,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 
 from photojobs.core.config import Config
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job
-from photojobs.core.jobs.model import MAINTENANCE, USER, JobStatus
+from photojobs.core.jobs.model import ACTIVE_STATUSES, MAINTENANCE, USER
 from photojobs.core.jobs.tasks import TASKS
 
-ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 DAY = 86_400.0
 CHUNK = 200  # tasks per write transaction: a long history never holds the lock long
 
@@ -30,12 +29,12 @@ _FINISHED_TASKS = text(
     SELECT COALESCE(task_id, 'job-' || id) AS key,
            MAX(task_type),
            MAX(source = 'user'),
-           MAX(status IN ('queued', 'running')),
+           MAX(status IN :active),
            MAX(status = 'failed'),
            MAX(COALESCE(finished_at, created_at))
     FROM jobs GROUP BY key
     """
-)
+).bindparams(bindparam("active", sorted(ACTIVE_STATUSES), expanding=True))
 
 
 @dataclass(frozen=True)
@@ -105,14 +104,16 @@ def _delete_tasks(db: Database, keys: Sequence[str]) -> None:
     task_ids = [k for k in keys if not k.startswith("job-")]
     job_ids = [int(k[4:]) for k in keys if k.startswith("job-")]
     with db.write() as s:
-        revived = select(Job.task_id).where(Job.task_id.in_(task_ids), Job.status.in_(ACTIVE))
+        revived = select(Job.task_id).where(
+            Job.task_id.in_(task_ids), Job.status.in_(ACTIVE_STATUSES)
+        )
         s.execute(
             delete(Job).where(Job.task_id.in_(task_ids), Job.task_id.not_in(revived)),
             execution_options={"synchronize_session": False},
         )
         s.execute(
             delete(Job).where(
-                Job.id.in_(job_ids), Job.task_id.is_(None), Job.status.not_in(ACTIVE)
+                Job.id.in_(job_ids), Job.task_id.is_(None), Job.status.not_in(ACTIVE_STATUSES)
             ),
             execution_options={"synchronize_session": False},
         )

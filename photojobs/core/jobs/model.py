@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,7 @@ class JobStatus(StrEnum):
 
 
 FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED})
+# Not finished yet. The one definition: SQL filters (`Job.status.in_`) and checks use it.
 ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 
 USER = "user"
@@ -119,3 +121,21 @@ class NewJob:
     source: str | None = None
     scope: str | None = None
     items: tuple[tuple[str, int | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a job is made of when it enters the queue, however it got there (a direct
+    enqueue, a task's stage, a handler's follow-up): the store adds it as one queued row."""
+
+    type: str
+    project_id: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    priority: int = 50
+    scope: str | None = None
+    source: str = MAINTENANCE
+    task_id: str | None = None
+    task_type: str | None = None
+    task_stage: int | None = None
+    items: Sequence[tuple[str, int | None]] = ()  # (key, photo_id), tracked and resumable
+    max_attempts: int | None = None  # None: the config's pipeline.max_attempts_default

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -12,11 +12,16 @@ from photojobs.core.config import Config
 from photojobs.core.db import Database
 from photojobs.core.db.models import Job
 from photojobs.core.jobs.labels import task_label
-from photojobs.core.jobs.model import MAINTENANCE, USER, JobRecord, JobStatus, TaskRecord
+from photojobs.core.jobs.model import (
+    ACTIVE_STATUSES,
+    MAINTENANCE,
+    USER,
+    JobRecord,
+    JobStatus,
+    TaskRecord,
+)
 from photojobs.core.jobs.steps import task_steps
 from photojobs.core.jobs.tasks import TASKS
-
-ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
 def show_maintenance_default(config: Config, show_maintenance: bool | None) -> bool:
@@ -30,7 +35,7 @@ def list_jobs(
     config: Config,
     *,
     project_id: str | None = None,
-    statuses: Sequence[str] | None = None,
+    statuses: Collection[str] | None = None,
     show_maintenance: bool | None = None,
     limit: int | None = None,
 ) -> list[JobRecord]:
@@ -85,9 +90,7 @@ def aggregate(task_id: str, jobs: Sequence[JobRecord], show_maintenance: bool = 
         project_id=first.project_id,
         created_at=first.created_at,
         started_at=min(started) if started else None,
-        finished_at=max(finished)
-        if finished and status not in (JobStatus.QUEUED, JobStatus.RUNNING)
-        else None,
+        finished_at=max(finished) if finished and status not in ACTIVE_STATUSES else None,
         jobs=tuple(jobs),
         step=steps.step,
         steps=steps.steps,
@@ -117,9 +120,11 @@ def list_tasks(
         query = query.where(Job.project_id == project_id)
     with db.read() as s:
         if active_only:
-            active = select(Job.task_id).where(Job.status.in_(ACTIVE), Job.task_id.is_not(None))
+            active = select(Job.task_id).where(
+                Job.status.in_(ACTIVE_STATUSES), Job.task_id.is_not(None)
+            )
             query = query.where(
-                Job.task_id.in_(active) | (Job.task_id.is_(None) & Job.status.in_(ACTIVE))
+                Job.task_id.in_(active) | (Job.task_id.is_(None) & Job.status.in_(ACTIVE_STATUSES))
             )
         jobs = [JobRecord.of(r) for r in s.scalars(query)]
     groups: dict[str, list[JobRecord]] = {}
@@ -155,7 +160,7 @@ def recent_tasks(
     it shows, however long the history."""
     found: dict[str, TaskRecord] = {}
     with db.read() as s:
-        active = s.execute(select(Job.task_id, Job.id).where(Job.status.in_(ACTIVE))).all()
+        active = s.execute(select(Job.task_id, Job.id).where(Job.status.in_(ACTIVE_STATUSES))).all()
         _load(s, [t or f"job-{i}" for t, i in active], found)
         for source in (USER, MAINTENANCE):
             _walk(s, source, per_source, finished_after, found)
@@ -196,7 +201,7 @@ def _walk(
 
 
 def _active(task: TaskRecord) -> bool:
-    return task.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    return task.status in ACTIVE_STATUSES
 
 
 def _load(s: Session, keys: Sequence[str], into: dict[str, TaskRecord]) -> None:
@@ -228,4 +233,4 @@ def get_task(db: Database, task_id: str) -> TaskRecord | None:
 def has_unfinished_jobs(db: Database) -> bool:
     """A job queued or running anywhere in the library: the worker loop is not idle yet."""
     with db.read() as s:
-        return s.scalar(select(Job.id).where(Job.status.in_(ACTIVE)).limit(1)) is not None
+        return s.scalar(select(Job.id).where(Job.status.in_(ACTIVE_STATUSES)).limit(1)) is not None

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from photojobs.core.jobs.events import TaskEvent
-from photojobs.core.jobs.model import USER, JobStatus
+from photojobs.core.jobs.model import ACTIVE_STATUSES, USER
 from photojobs.core.library import Library
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.processes.announcer import AnnouncedTasks, Announcement, TaskAnnouncer
@@ -91,7 +91,7 @@ class AnnouncementToasts(QObject):
 
     @Slot(object)
     def task_changed(self, event: TaskEvent) -> None:
-        if event.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        if event.status not in ACTIVE_STATUSES:
             return
         for toast, note in list(self.waiting.items()):
             if note.until_next == event.task_type and note.key != event.task_id:
