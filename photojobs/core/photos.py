@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo
@@ -91,7 +91,8 @@ class PhotoRecord:
         return self.pending_jpg or self.pending_raw
 
     @staticmethod
-    def of(row: Photo, tags: Iterable[str] = ()) -> PhotoRecord:
+    def of(row: Photo | Row[Any], tags: Iterable[str] = ()) -> PhotoRecord:
+        """From an ORM row or a Core row of at least RECORD_COLUMNS."""
         return PhotoRecord(
             row.id,
             row.project_id,
@@ -343,17 +344,51 @@ def _scan_batch(
 
 
 def photos_of(session: Session, project_id: str, pending_only: bool = False) -> list[PhotoRecord]:
-    query = select(Photo).where(Photo.project_id == project_id)
+    where = [Photo.project_id == project_id]
     if pending_only:
-        query = query.where(pending_clause())
-    return records_of(session, session.scalars(query))
+        where.append(pending_clause())
+    return list(iter_records(session, where))
 
 
-def records_of(session: Session, rows: Iterable[Photo]) -> list[PhotoRecord]:
-    """Rows as records with their tags, in natural order of base name."""
-    ordered = sorted(rows, key=lambda r: natural_key(r.base))  # SLOW_2, SLOW_10
-    tags = tags_of(session, [r.id for r in ordered])
-    return [PhotoRecord.of(r, tags.get(r.id, ())) for r in ordered]
+RECORD_COLUMNS = (
+    Photo.id,
+    Photo.project_id,
+    Photo.base,
+    Photo.files_json,
+    Photo.jpg_available,
+    Photo.raw_available,
+    Photo.other_available,
+    Photo.keep_jpg,
+    Photo.keep_raw,
+    Photo.thumbnail_status,
+    Photo.preview_status,
+    Photo.date_taken,
+    Photo.rating,
+    Photo.flag,
+    Photo.color_label,
+)
+
+
+def iter_records(
+    session: Session, where: Sequence[ColumnElement[bool]], batch: int = SCAN_BATCH
+) -> Iterator[PhotoRecord]:
+    """The photos matching `where` with their tags, in natural order of base name, read a
+    batch at a time: only the (id, base) pairs that set the order are held for all photos."""
+    pairs = sorted(
+        session.execute(select(Photo.id, Photo.base).where(*where)),
+        key=lambda pair: natural_key(pair[1]),  # SLOW_2, SLOW_10
+    )
+    order = [photo_id for photo_id, _ in pairs]
+    del pairs
+    for start in range(0, len(order), batch):
+        chunk = order[start : start + batch]
+        query = select(*RECORD_COLUMNS).where(Photo.id.in_(chunk))
+        rows: dict[int, Any] = {r.id: r for r in session.execute(query)}  # Core rows
+        tags = tags_of(session, chunk)
+        for photo_id in chunk:
+            row = rows.get(photo_id)
+            if row is not None:
+                yield PhotoRecord.of(row, tags.get(photo_id, ()))
 
 
 class DecisionError(ValueError):

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
+from photojobs.core.marks.marking import change_tags
 from photojobs.core.photos import (
     SCAN_BATCH,
     KeepDecision,
     PendingCounts,
     PhotoRecord,
     ScanResult,
+    iter_records,
     list_folder,
     pending_counts,
     photos_of,
@@ -323,3 +326,19 @@ def test_photo_json_shape(library: Library, project: ProjectInfo) -> None:
         "pending": False, "thumbnail_status": "pending", "preview_status": "pending",
         "date_taken": None, "rating": 0, "flag": "none", "label": "none", "tags": [],
     }  # fmt: skip
+
+
+def test_records_read_in_small_batches_keep_natural_order_and_tags(
+    library: Library, project: ProjectInfo
+) -> None:
+    touch(project.path, "SLOW_10.JPG", "SLOW_2.JPG", "slow_3.JPG", "A.JPG", "B.ARW")
+    scan(library, project)
+    with library.db.write() as s:
+        ids = {p.base: p.id for p in photos_of(s, project.id)}
+        change_tags(s, project.id, ["SLOW_10"], add=["Places|Paris"], remove=[])
+    with library.db.read() as s:
+        batched = list(iter_records(s, [Photo.project_id == project.id], batch=2))
+        assert batched == photos_of(s, project.id)
+    assert [p.base for p in batched] == ["A", "B", "SLOW_2", "slow_3", "SLOW_10"]
+    assert [p.id for p in batched] == [ids[p.base] for p in batched]
+    assert batched[-1].tags == ("Places|Paris",)
