@@ -198,9 +198,11 @@ def _library_trash(lib: Library, args: argparse.Namespace) -> int:
 def _scan(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
     path = lib.checked_path(p)
+    listing = photos.list_folder(path)  # one listing for the photos and their sidecars
     with lib.db.write() as s:
-        result = photos.scan_project(s, p.id, path)
-    bad = [o.message for o in read_sidecars(lib.db, p.id, path) if o.status == "failed"]
+        result = photos.scan_project(s, p.id, path, listing)
+    read = read_sidecars(lib.db, p.id, path, listing=listing)
+    bad = [o.message for o in read if o.status == "failed"]
     data = {
         "added": result.added,
         "updated": result.updated,

@@ -136,12 +136,16 @@ class PhotoRecord:
 # -- reading the folder -------------------------------------------------------------------
 
 
-def list_folder(project_dir: Path) -> FolderListing:
-    """Group the project's visible top-level files into photos; sub-folders count as unknown."""
+def list_folder(project_dir: Path, hidden: list[os.DirEntry[str]] | None = None) -> FolderListing:
+    """Group the project's visible top-level files into photos; sub-folders count as unknown.
+    Hidden entries are left out, or collected into `hidden` for a caller that wants them
+    from the same listing."""
     names, folders, undecodable = [], [], []
     with os.scandir(project_dir) as it:
         for entry in it:
             if entry.name.startswith("."):
+                if hidden is not None:
+                    hidden.append(entry)
                 continue
             if not _is_utf8(entry.name):  # cannot be stored or shown; left where it is
                 raw = entry.name.encode("utf-8", "surrogateescape")
@@ -255,12 +259,16 @@ def new_photo(project_id: str, files: PhotoFiles, now: float) -> Photo:
 SCAN_BATCH = 1_000  # photos per statement of a scan: bounded memory, few round trips
 
 
-def scan_project(session: Session, project_id: str, project_dir: Path) -> ScanResult:
+def scan_project(
+    session: Session, project_id: str, project_dir: Path, listing: FolderListing | None = None
+) -> ScanResult:
     """Reconcile the photos table with the folder: add, update, and drop photos with no files.
+    `listing`: the folder as the caller just read it (else it is read here).
 
     Rows are read and written a batch at a time as plain tuples and Core statements, in
     the caller's transaction: no ORM object per photo (545 MB for 100k photos)."""
-    listing = list_folder(project_dir)
+    if listing is None:
+        listing = list_folder(project_dir)
     now = time.time()
     result = ScanResult(unknown=listing.unknown)
     bases = list(listing.photos)
