@@ -206,7 +206,7 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def snapshot_of(row: Photo, tags: Iterable[str] = ()) -> dict[str, Any]:
+def snapshot_of(row: Photo | Row[Any], tags: Iterable[str] = ()) -> dict[str, Any]:
     """What makes a photo the same photo after its files come back from the trash: its
     columns (id, capture facts, decisions, marks) and its tags."""
     snapshot = {column: getattr(row, column) for column in SNAPSHOT_COLUMNS}
@@ -309,10 +309,9 @@ def _scan_batch(
     added: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
     for files in batch:
-        jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
-        names = json.dumps(files.files, ensure_ascii=False)
         found = known.get(files.base)
         if found is None:
+            jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
             added.append(
                 {
                     "project_id": project_id,
@@ -324,28 +323,47 @@ def _scan_batch(
                     "other_available": other,
                     "keep_jpg": jpg,  # a new photo starts with everything kept
                     "keep_raw": raw,
-                    "files_json": names,
+                    "files_json": json.dumps(files.files, ensure_ascii=False),
                 }
             )
             result.added.append(files.base)
             continue
         photo_id, was = found
-        if was == (jpg, raw, other, names):
-            continue
-        change: dict[str, Any] = {"id": photo_id, "jpg_available": jpg, "raw_available": raw}
-        change |= {"other_available": other, "files_json": names, "updated_at": now}
-        if jpg and not was[0]:  # a newly present format starts kept, like apply_files
-            change["keep_jpg"] = True
-        if raw and not was[1]:
-            change["keep_raw"] = True
-        updated.append(change)
-        result.updated.append(files.base)
+        change = files_change(photo_id, was, files, now)
+        if change is not None:
+            updated.append(change)
+            result.updated.append(files.base)
     if added:
         session.execute(insert(Photo), added)
-    # One statement per set of columns: executemany needs the same keys in every row.
-    for keys in {frozenset(c) for c in updated}:
-        rows = [c for c in updated if frozenset(c) == keys]
-        session.execute(update(Photo), rows)
+    update_photos(session, updated)
+
+
+FilesState = tuple[bool, bool, bool, str]  # jpg, raw, other available; files_json
+
+
+def files_change(
+    photo_id: int, was: FilesState, files: PhotoFiles, now: float
+) -> dict[str, Any] | None:
+    """`apply_files` as the columns to update (None when the row is in line), for rows
+    read as plain tuples and written by `update_photos`."""
+    jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
+    names = json.dumps(files.files, ensure_ascii=False)
+    if was == (jpg, raw, other, names):
+        return None
+    change: dict[str, Any] = {"id": photo_id, "jpg_available": jpg, "raw_available": raw}
+    change |= {"other_available": other, "files_json": names, "updated_at": now}
+    if jpg and not was[0]:  # a newly present format starts kept
+        change["keep_jpg"] = True
+    if raw and not was[1]:
+        change["keep_raw"] = True
+    return change
+
+
+def update_photos(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Photo rows updated by id, one executemany per set of columns (it needs the same
+    keys in every row)."""
+    for keys in {frozenset(c) for c in changes}:
+        session.execute(update(Photo), [c for c in changes if frozenset(c) == keys])
 
 
 # -- decisions ------------------------------------------------------------------------------
