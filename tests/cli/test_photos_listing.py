@@ -11,22 +11,29 @@ from typing import Any
 import pytest
 from cli_kit import Cli
 
+from photojobs.core.config import load_config
+from photojobs.core.library import Library
+from photojobs.core.marks.marking import change_tags, set_rating
 from photojobs.core.paths import DATA_DIR
+from photojobs.core.photos import KeepDecision, scan_project, set_keep
 
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
+    """A library made in this process (a CLI start per step is slow on a busy machine);
+    only the listing runs as a subprocess."""
     cli = Cli(tmp_path)
-    cli.ok("library", "init")
-    cli.ok("project", "create", "Shoot")
-    cli.ok("project", "create", "Empty")
-    folder = cli.lib / "Shoot"
+    lib = Library.open(cli.lib, load_config())
+    shoot = lib.create_project("Shoot")
+    lib.create_project("Empty")
     for name in ("IMG_10.JPG", "IMG_10.ARW", "IMG_2.JPG", "img_11.jpg", "Été.jpg", "A.NEF"):
-        (folder / name).write_bytes(name.encode())
-    cli.ok("scan", "Shoot")
-    cli.ok("rate", "Shoot", "IMG_2", "4")
-    cli.ok("tag", "Shoot", "IMG_2", "Été", "--add", "Places|Paris", "--add", "Family")
-    cli.ok("keep", "Shoot", "IMG_10", "--jpg-only")
+        (shoot.path / name).write_bytes(name.encode())
+    with lib.db.write() as s:
+        scan_project(s, shoot.id, shoot.path)
+        set_rating(s, shoot.id, ["IMG_2"], 4)
+        change_tags(s, shoot.id, ["IMG_2", "Été"], add=["Places|Paris", "Family"])
+        assert set_keep(s, shoot.id, ["IMG_10"], KeepDecision.JPG_ONLY) == []
+    lib.close()
     return cli
 
 
