@@ -2,6 +2,9 @@
 photos and its restore, a clean maintenance pass, and the Processes dock's history query
 after a year of jobs. Prints one table; asserts nothing.
 
+`scan` and `photos --json` run as `photojobs-cli` child processes, so their peak memory
+(ru_maxrss of that child alone) is printed beside a CLI command that does next to nothing.
+
     SCALE_PHOTOS=100000 python benchmarks/bench_scale.py [--dir .bench/scale]
 
 Every photo is a RAW+JPG pair of hard links to two small files, so 100k photos cost
@@ -34,11 +37,12 @@ from photojobs.core.config import load_config
 from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
-from photojobs.core.photos import KeepDecision, scan_project, set_keep
+from photojobs.core.photos import KeepDecision, set_keep
 from photojobs.runtime.worker import WorkerLoop
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
-Row = tuple[str, int, float, float | None, str]  # case, n, ours, floor, floor's name
+# case, n, ours, floor, floor's name, peak MB of the child process (None: not measured)
+Row = tuple[str, int, float, float | None, str, float | None]
 YEAR_PROJECTS, YEAR_DAYS, YEAR_RUNS_PER_DAY = 10, 365, 16  # 8 h a day, every 30 minutes
 
 
@@ -46,6 +50,18 @@ def timed(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
+
+
+def cli_run(cli: list[str], *args: str) -> tuple[float, float]:
+    """Seconds and peak resident MB of one `photojobs-cli` child process."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen([*cli, *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, args)
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def run_until_idle(lib: Library) -> None:
@@ -119,25 +135,22 @@ def bench_project(root: Path, n: int) -> list[Row]:
     db = lib.db.path
     make_photos(project.path, n)
     rows: list[Row] = []
+    cli = [sys.executable, "-m", "photojobs.cli.main", "--library", str(lib.root)]
+    idle_s, idle_mb = cli_run(cli, "project", "list", "--json")
+    rows.append(("photojobs-cli project list", 1, idle_s, None, "", idle_mb))
 
-    def scan() -> None:
-        with lib.db.write() as s:
-            scan_project(s, project.id, project.path)
-
-    rows.append(("scan", n, timed(scan), floor_scandir(project.path), "one os.scandir"))
+    scan_s, scan_mb = cli_run(cli, "scan", "Scale", "--json")
+    floor = floor_scandir(project.path)
+    rows.append(("photojobs-cli scan", n, scan_s, floor, "one os.scandir", scan_mb))
     con = sqlite3.connect(db)
     con.execute("UPDATE photos SET thumbnail_status = 'done', preview_status = 'done'")
     con.commit()
     con.close()
 
-    cli = [sys.executable, "-m", "photojobs.cli.main", "--library", str(lib.root)]
-    listing = timed(
-        lambda: subprocess.run(
-            [*cli, "photos", "Scale", "--json"], check=True, stdout=subprocess.DEVNULL
-        )
-    )
+    listing_s, listing_mb = cli_run(cli, "photos", "Scale", "--json")
     select = "SELECT * FROM photos WHERE project_id = ? ORDER BY base"
-    rows.append(("photos --json", n, listing, floor_query(db, select, project.id), "one query"))
+    floor = floor_query(db, select, project.id)
+    rows.append(("photojobs-cli photos --json", n, listing_s, floor, "one query", listing_mb))
 
     half = [f"P{i:06d}" for i in range(0, n, 2)]
     with lib.db.write() as s:
@@ -154,9 +167,10 @@ def bench_project(root: Path, n: int) -> list[Row]:
             job_seconds(db, commit, "file_removal"),
             floor,
             "os.replace loop",
+            None,
         )
     )
-    rows.append(("commit: whole task", moved, total, None, ""))
+    rows.append(("commit: whole task", moved, total, None, "", None))
 
     restore = start_restore(store, project, commit_task_id=commit)
     total = timed(lambda: run_until_idle(lib))
@@ -167,9 +181,10 @@ def bench_project(root: Path, n: int) -> list[Row]:
             job_seconds(db, restore, "restore_files"),
             floor,
             "os.replace loop",
+            None,
         )
     )
-    rows.append(("restore: whole task", moved, total, None, ""))
+    rows.append(("restore: whole task", moved, total, None, "", None))
 
     task_id, _ = store.start_task("maintenance", project_id=project.id)
     run_until_idle(lib)
@@ -180,6 +195,7 @@ def bench_project(root: Path, n: int) -> list[Row]:
             job_seconds(db, task_id),
             floor_scandir(project.path),
             "one os.scandir",
+            None,
         )
     )
     lib.close()
@@ -246,7 +262,7 @@ def bench_history(root: Path) -> list[Row]:
     query = dock_history(lib, history)
     floor_sql = "SELECT * FROM jobs ORDER BY id DESC LIMIT ?"
     floor = floor_query(lib.db.path, floor_sql, history * 2 * 4)
-    rows: list[Row] = [("dock history, a year of jobs", n, timed(query), floor, "one query")]
+    rows: list[Row] = [("dock history, a year of jobs", n, timed(query), floor, "one query", None)]
     try:
         from photojobs.core.jobs.history import clean_history
     except ImportError:
@@ -257,7 +273,7 @@ def bench_history(root: Path) -> list[Row]:
     con = sqlite3.connect(lib.db.path)
     left = con.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
     con.close()
-    rows.append((f"history cleaning ({left} jobs left)", n, cleaned, None, ""))
+    rows.append((f"history cleaning ({left} jobs left)", n, cleaned, None, "", None))
     rows.append(
         (
             "dock history, after cleaning",
@@ -265,6 +281,7 @@ def bench_history(root: Path) -> list[Row]:
             timed(query),
             floor_query(lib.db.path, floor_sql, history * 2 * 4),
             "one query",
+            None,
         )
     )
     lib.close()
@@ -301,8 +318,8 @@ def bench_indexes(root: Path) -> list[Row]:
     con.close()
     lib.close()
     return [
-        ("item report, 40k items in the job", 200, report, None, ""),
-        ("photo row delete, 100k items+trash", len(ids), delete, None, ""),
+        ("item report, 40k items in the job", 200, report, None, "", None),
+        ("photo row delete, 100k items+trash", len(ids), delete, None, "", None),
     ]
 
 
@@ -346,15 +363,16 @@ def main() -> None:
     )
     print(
         f"| {'case':<34} | {'n':>7} | {'PhotoJobs s':>11} | {'per s':>8} | {'floor s':>8} "
-        f"| {'x floor':>7} | floor"
+        f"| {'x floor':>7} | {'peak MB':>7} | floor"
     )
-    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 9}|------")
-    for case, count, ours, floor, what in rows:
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 9}|------")
+    for case, count, ours, floor, what, peak in rows:
         ratio = f"{ours / floor:7.1f}" if floor else f"{'':7}"
         floor_s = f"{floor:8.3f}" if floor is not None else f"{'':8}"
+        peak_s = f"{peak:7.0f}" if peak is not None else f"{'':7}"
         print(
             f"| {case:<34} | {count:>7} | {ours:11.3f} | {count / ours:8.0f} | {floor_s} "
-            f"| {ratio} | {what}"
+            f"| {ratio} | {peak_s} | {what}"
         )
     print(f"\nidle worker loop: {idle} write transactions in 10 s (floor: 0)")
     shutil.rmtree(root, ignore_errors=True)

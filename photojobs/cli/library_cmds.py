@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from photojobs.cli.output import CliError, emit, iso
+from photojobs.cli.output import CliError, emit, emit_each, iso
 from photojobs.core import library_trash, photos
 from photojobs.core.config import Config
 from photojobs.core.db import Database
 from photojobs.core.library import Library
 from photojobs.core.marks import MarkError, parse_flag, parse_label, parse_rating, parse_tag
-from photojobs.core.marks.filters import PhotoFilter, find_photos, parse_day
+from photojobs.core.marks.filters import PhotoFilter, iter_photos, parse_day
 from photojobs.core.paths import DATA_DIR
 from photojobs.core.photos import KeepDecision
 from photojobs.core.rebuild import rebuild_database
@@ -198,9 +198,11 @@ def _library_trash(lib: Library, args: argparse.Namespace) -> int:
 def _scan(lib: Library, args: argparse.Namespace) -> int:
     p = lib.find_project(args.project)
     path = lib.checked_path(p)
+    listing = photos.list_folder(path)  # one listing for the photos and their sidecars
     with lib.db.write() as s:
-        result = photos.scan_project(s, p.id, path)
-    bad = [o.message for o in read_sidecars(lib.db, p.id, path) if o.status == "failed"]
+        result = photos.scan_project(s, p.id, path, listing)
+    read = read_sidecars(lib.db, p.id, path, listing=listing)
+    bad = [o.message for o in read if o.status == "failed"]
     data = {
         "added": result.added,
         "updated": result.updated,
@@ -233,18 +235,17 @@ def _photos(lib: Library, args: argparse.Namespace) -> int:
         )
     except MarkError as e:
         raise CliError(str(e)) from None
-    with lib.db.read() as s:
-        rows = find_photos(s, p.id, wanted)
-    emit(
-        args,
-        [r.as_json() for r in rows],
-        [
-            f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}"
-            f"\t{r.rating}\t{r.flag}\t{r.label}\t{', '.join(r.tags)}"
-            for r in rows
-        ]
-        or ("No photo matches: " + ", ".join(wanted.describe()) if wanted.active else []),
-    )
+    with lib.db.read() as s:  # written as read: one batch of rows in memory at a time
+        emit_each(
+            args,
+            iter_photos(s, p.id, wanted),
+            lambda r: r.as_json(),
+            lambda r: (
+                f"{r.base}\t{' '.join(r.files)}\t{'pending' if r.pending else ''}"
+                f"\t{r.rating}\t{r.flag}\t{r.label}\t{', '.join(r.tags)}"
+            ),
+            "No photo matches: " + ", ".join(wanted.describe()) if wanted.active else None,
+        )
     return 0
 
 

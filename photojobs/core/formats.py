@@ -58,18 +58,21 @@ def hidden_temp_name(name: str, suffix: str) -> str:
     return f".{clipped}{suffix}"
 
 
+_CLASS_OF_EXTENSION = {
+    ext: cls
+    for cls, extensions in (
+        (FileClass.JPG, JPG_EXTENSIONS),
+        (FileClass.RAW, RAW_EXTENSIONS),
+        (FileClass.OTHER, OTHER_EXTENSIONS),
+        (FileClass.SIDECAR, SIDECAR_EXTENSIONS),
+    )
+    for ext in extensions
+}
+
+
 def classify(name: str) -> FileClass | None:
     """The class of one file name, or None for a file that is not part of a photo."""
-    ext = split_name(name)[1].lower()
-    if ext in JPG_EXTENSIONS:
-        return FileClass.JPG
-    if ext in RAW_EXTENSIONS:
-        return FileClass.RAW
-    if ext in OTHER_EXTENSIONS:
-        return FileClass.OTHER
-    if ext in SIDECAR_EXTENSIONS:
-        return FileClass.SIDECAR
-    return None
+    return _CLASS_OF_EXTENSION.get(split_name(name)[1].lower())
 
 
 @dataclass
@@ -91,7 +94,10 @@ class PhotoFiles:
         return bool(self.jpg or self.raw or self.other)
 
     def add(self, name: str, cls: FileClass) -> None:
-        getattr(self, cls.value).append(name)
+        getattr(self, _FIELD_OF_CLASS[cls]).append(name)
+
+
+_FIELD_OF_CLASS = {cls: str(cls.value) for cls in FileClass}
 
 
 @dataclass
@@ -109,14 +115,17 @@ def group_files(names: Iterable[str]) -> FolderListing:
     unknown: list[str] = []
     sidecars: list[str] = []
     for name in sorted(names):
-        cls = classify(name)
+        base, ext = split_name(name)
+        cls = _CLASS_OF_EXTENSION.get(ext.lower())
         if cls is None:
             unknown.append(name)
         elif cls is FileClass.SIDECAR:
             sidecars.append(name)
         else:
-            base = split_name(name)[0]
-            photos.setdefault(base, PhotoFiles(base)).add(name, cls)
+            photo = photos.get(base)
+            if photo is None:  # not setdefault: one PhotoFiles per photo, not per file
+                photo = photos[base] = PhotoFiles(base)
+            photo.add(name, cls)
     for name in sidecars:
         base = split_name(name)[0]
         owner = photos.get(base)

@@ -238,13 +238,14 @@ def copy_checked(
     return target
 
 
-def remove_leftovers(folder: Path) -> list[str]:
+def remove_leftovers(folder: Path, entries: Iterable[os.DirEntry[str]] | None = None) -> list[str]:
     """Delete the hidden temporary copies (`.NAME.importing-XXXX`) an import killed midway
     left behind; returns the names they stood for. Each is our own copy of a file that is
     still at its source (or a second name of a file already in place), never an original;
-    call it only while no import runs in the folder (imports are one per project)."""
+    call it only while no import runs in the folder (imports are one per project).
+    `entries`: the folder's hidden entries when the caller has listed it already."""
     removed = []
-    for entry in os.scandir(folder):
+    for entry in os.scandir(folder) if entries is None else entries:
         match = _LEFTOVER.match(entry.name)
         if match is None or not entry.is_file(follow_symlinks=False):
             continue

@@ -94,6 +94,7 @@ class TrashMove:
     photo_id: int | None
     size: int
     photo_json: str | None = None
+    source: Path | None = None  # `child(project_dir, name)` when the caller checked it already
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def journal_moves(
             JournaledMove(
                 entry_id,
                 move,
-                child(project_dir, move.name),
+                move.source or child(project_dir, move.name),
                 # a plain name (the source's, prefixed) that free_trash_name found unused
                 trash / free_trash_name(trash, entry_id, move.name),
             )

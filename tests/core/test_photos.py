@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
+from photojobs.core.marks.marking import change_tags
 from photojobs.core.photos import (
+    SCAN_BATCH,
     KeepDecision,
     PendingCounts,
     PhotoRecord,
     ScanResult,
+    iter_records,
     list_folder,
     pending_counts,
     photos_of,
@@ -83,6 +87,38 @@ def test_scan_twice_changes_nothing(library: Library, project: ProjectInfo) -> N
     again = scan(library, project)
     assert (again.added, again.updated, again.removed) == ([], [], [])
     assert photos(library, project) == first
+
+
+def test_scan_of_more_photos_than_one_batch(library: Library, project: ProjectInfo) -> None:
+    n = 2 * SCAN_BATCH + 7  # two full batches and a short one
+    touch(project.path, *(f"P{i:05d}.JPG" for i in range(n)))
+    touch(project.path, *(f"P{i:05d}.ARW" for i in range(0, n, 3)))
+    result = scan(library, project)
+    assert result.added == [f"P{i:05d}" for i in range(n)]
+    rows = photos(library, project)
+    assert len(rows) == n and len({p.id for p in rows.values()}) == n
+    for i in (0, 1, SCAN_BATCH, n - 1):
+        raw = i % 3 == 0
+        assert flags(rows[f"P{i:05d}"]) == (True, raw, False, True, raw)
+    keep(library, project, KeepDecision.JPG_ONLY, "P00000", "P02001")
+    last = f"P{n - 1:05d}"
+    touch(project.path, "P01501.ARW", f"{last}.ARW")  # a RAW arrives: kept, JPG decision too
+    (project.path / "P00003.ARW").unlink()
+    for i in (5, SCAN_BATCH + 4, n - 2):  # JPG-only: gone from batches 1, 2 and 3
+        (project.path / f"P{i:05d}.JPG").unlink()
+    again = scan(library, project)
+    assert again.added == []
+    assert sorted(again.updated) == ["P00003", "P01501", last]
+    assert sorted(again.removed) == sorted(f"P{i:05d}" for i in (5, SCAN_BATCH + 4, n - 2))
+    after = photos(library, project)
+    assert len(after) == n - 3
+    assert flags(after["P01501"]) == (True, True, False, True, True)
+    assert flags(after[last]) == (True, True, False, True, True)
+    assert flags(after["P00003"]) == (True, False, False, True, True), "not reset either"
+    assert after["P00003"].files == ("P00003.JPG",)
+    assert flags(after["P00000"]) == (True, True, False, True, False), "a decision stays"
+    assert after["P02002"] == rows["P02002"], "an unchanged photo is left alone"
+    assert scan(library, project) == ScanResult()
 
 
 def test_scan_of_real_sample_photos(library: Library, project: ProjectInfo, sample) -> None:
@@ -290,3 +326,19 @@ def test_photo_json_shape(library: Library, project: ProjectInfo) -> None:
         "pending": False, "thumbnail_status": "pending", "preview_status": "pending",
         "date_taken": None, "rating": 0, "flag": "none", "label": "none", "tags": [],
     }  # fmt: skip
+
+
+def test_records_read_in_small_batches_keep_natural_order_and_tags(
+    library: Library, project: ProjectInfo
+) -> None:
+    touch(project.path, "SLOW_10.JPG", "SLOW_2.JPG", "slow_3.JPG", "A.JPG", "B.ARW")
+    scan(library, project)
+    with library.db.write() as s:
+        ids = {p.base: p.id for p in photos_of(s, project.id)}
+        change_tags(s, project.id, ["SLOW_10"], add=["Places|Paris"], remove=[])
+    with library.db.read() as s:
+        batched = list(iter_records(s, [Photo.project_id == project.id], batch=2))
+        assert batched == photos_of(s, project.id)
+    assert [p.base for p in batched] == ["A", "B", "SLOW_2", "slow_3", "SLOW_10"]
+    assert [p.id for p in batched] == [ids[p.base] for p in batched]
+    assert batched[-1].tags == ("Places|Paris",)

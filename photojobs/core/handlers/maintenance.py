@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from photojobs.core import library_trash
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
-from photojobs.core.formats import PhotoFiles
+from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.handlers.sidecars import report
@@ -49,20 +49,45 @@ def manifest_check(ctx: JobContext, job: JobRecord) -> None:
         ctx.item("trash", "done", f"{settled} interrupted trash move(s) settled")
     _repair_manifest(ctx, project_id, folder)
     listing = list_folder(folder)
-    with ctx.db.read() as s:
-        ids = list(s.scalars(select(Photo.id).where(Photo.project_id == project_id)))
+    stale, total = _out_of_step(ctx, project_id, listing)
+    in_step = total - len(stale)
+    ctx.progress(in_step, total)
     changed: list[int] = []
-    for start in range(0, len(ids), CHUNK):
+    for start in range(0, len(stale), CHUNK):
         ctx.check_cancelled()
         now = time.time()
-        with ctx.db.write() as s:
-            for row in s.scalars(select(Photo).where(Photo.id.in_(ids[start : start + CHUNK]))):
+        with ctx.db.write() as s:  # read again under the lock: a commit may have run since
+            for row in s.scalars(select(Photo).where(Photo.id.in_(stale[start : start + CHUNK]))):
                 files = listing.photos.get(row.base, PhotoFiles(row.base))
                 if apply_files(row, files, now):
                     changed.append(row.id)
-        ctx.progress(min(start + CHUNK, len(ids)), len(ids))
+        ctx.progress(in_step + min(start + CHUNK, len(stale)), total)
     if changed:
         ctx.emit(PhotosChanged(project_id, tuple(changed)))
+
+
+def _out_of_step(ctx: JobContext, project_id: str, listing: FolderListing) -> tuple[list[int], int]:
+    """The photos whose files on disk differ from their row, and how many photos there
+    are, from one read of plain columns: a clean pass takes no write lock, builds no ORM
+    object."""
+    query = select(
+        Photo.id,
+        Photo.base,
+        Photo.jpg_available,
+        Photo.raw_available,
+        Photo.other_available,
+        Photo.files_json,
+    ).where(Photo.project_id == project_id)
+    stale, total = [], 0
+    with ctx.db.read() as s:
+        for photo_id, base, jpg, raw, other, files_json in s.execute(query):
+            total += 1
+            files = listing.photos.get(base) or PhotoFiles(base)
+            names = json.dumps(files.files, ensure_ascii=False)  # as apply_files compares
+            on_disk = (bool(files.jpg), bool(files.raw), bool(files.other), names)
+            if on_disk != (bool(jpg), bool(raw), bool(other), files_json):
+                stale.append(photo_id)
+    return stale, total
 
 
 def _repair_manifest(ctx: JobContext, project_id: str, folder: Path) -> None:
@@ -114,9 +139,10 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     photos whose derivatives a crash or a cancel left pending."""
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
-    for name in remove_leftovers(folder):  # no import runs: this job has the project
+    hidden: list[os.DirEntry[str]] = []
+    listing = list_folder(folder, hidden)  # the one listing of the folder in this job
+    for name in remove_leftovers(folder, hidden):  # no import runs: this job has the project
         ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
-    listing = list_folder(folder)
     with ctx.db.read() as s:
         known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
     new = [f for base, f in sorted(listing.photos.items()) if base not in known]
@@ -136,7 +162,7 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
         ctx.progress(min(start + CHUNK, len(new)), len(new))
     for name in listing.unknown:
         ctx.item(name, "skipped", f"{name}: not a photo file; left where it is")
-    _sync_sidecars(ctx, project_id, folder)
+    _sync_sidecars(ctx, project_id, folder, listing)
     unsettled = _unsettled(ctx, project_id, {b for _, b in added})
     if added or unsettled:
         ctx.enqueue_followup(
@@ -152,9 +178,9 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
         ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in added)))
 
 
-def _sync_sidecars(ctx: JobContext, project_id: str, folder: Path) -> None:
+def _sync_sidecars(ctx: JobContext, project_id: str, folder: Path, listing: FolderListing) -> None:
     """Marks an editor wrote to sidecars come in; marks whose write a crash lost go out."""
-    report(ctx, read_sidecars(ctx.db, project_id, folder))
+    report(ctx, read_sidecars(ctx.db, project_id, folder, listing=listing))
     with ctx.db.write() as s:
         if pending_writes(s, project_id):
             request_sidecar_sync(s, project_id)

@@ -14,9 +14,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
 
 from photojobs.core.commits import Workset
 from photojobs.core.crash_points import crash_point
@@ -28,7 +28,15 @@ from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.marks.tags import tags_of
 from photojobs.core.paths import child
-from photojobs.core.photos import apply_files, list_folder, pending_clause, snapshot_of
+from photojobs.core.photos import (
+    SNAPSHOT_COLUMNS,
+    FilesState,
+    files_change,
+    list_folder,
+    pending_clause,
+    snapshot_of,
+    update_photos,
+)
 from photojobs.core.trash import (
     CONFIRMED,
     JournaledMove,
@@ -143,12 +151,14 @@ def _move_batch(
     moves: list[tuple[PhotoPlan, TrashMove]] = []
     for plan in plans:
         for name in plan.names:
+            source = child(folder, name)
             try:
-                size = child(folder, name).stat().st_size
+                size = source.stat().st_size
             except FileNotFoundError:
                 plan.failures.append(f"{name}: vanished before the commit")
                 continue
-            move = TrashMove(name, plan.base, plan.photo_id, size, snapshots.get(plan.photo_id))
+            snapshot = snapshots.get(plan.photo_id)
+            move = TrashMove(name, plan.base, plan.photo_id, size, snapshot, source)
             moves.append((plan, move))
     journal = journal_moves(ctx.db, project_id, folder, [m for _, m in moves], job.task_id)
     queue = deque((plan, entry) for (plan, _), entry in zip(moves, journal, strict=True))
@@ -193,11 +203,20 @@ def _confirm_batch(
     with ctx.db.write() as s:
         settle_moves(s, moved, not_moved)
         ids = [p.photo_id for p in plans if not p.lost]
-        rows = {r.id: r for r in s.scalars(select(Photo).where(Photo.id.in_(ids)))}
+        query = select(
+            Photo.id, Photo.jpg_available, Photo.raw_available, Photo.other_available,
+            Photo.files_json,
+        ).where(Photo.id.in_(ids))  # fmt: skip
+        rows = {i: (bool(j), bool(r), bool(o), f) for i, j, r, o, f in s.execute(query)}
+        changes: list[dict[str, Any]] = []
+        gone: list[int] = []
         for plan in plans:
-            row = rows.get(plan.photo_id)
-            if row is not None and not plan.lost:
-                stays[plan.photo_id] = _update_photo(s, row, _files_left(plan), folder, now)
+            was = rows.get(plan.photo_id)
+            if was is not None and not plan.lost:
+                stays[plan.photo_id] = _update_photo(plan, was, folder, now, changes, gone)
+        if gone:
+            s.execute(delete(Photo).where(Photo.id.in_(gone)))
+        update_photos(s, changes)
     return stays
 
 
@@ -247,8 +266,9 @@ def _workset(ctx: JobContext, job: JobRecord) -> list[Work]:
 def photo_snapshots(ctx: JobContext, photo_ids: list[int]) -> dict[int, str]:
     """The photos as they were before the commit (id, decisions, capture facts), kept with
     their trash entries so that a restore brings back the same photo."""
+    columns = [getattr(Photo, c) for c in SNAPSHOT_COLUMNS]
     with ctx.db.read() as s:
-        rows = list(s.scalars(select(Photo).where(Photo.id.in_(photo_ids))))
+        rows = list(s.execute(select(*columns).where(Photo.id.in_(photo_ids))))
         tags = tags_of(s, [r.id for r in rows])
         return {
             r.id: json.dumps(snapshot_of(r, tags.get(r.id, ())), ensure_ascii=False) for r in rows
@@ -310,19 +330,30 @@ def _files_left(plan: PhotoPlan) -> PhotoFiles:
     return left
 
 
-def _update_photo(s: Session, row: Photo, left: PhotoFiles, folder: Path, now: float) -> bool:
-    """False when nothing is left and the photo leaves the grid. When the JPG went but a
-    RAW stays, the derivatives are removed and marked pending, to be made from the RAW."""
-    had_jpg = row.jpg_available
+def _update_photo(
+    plan: PhotoPlan,
+    was: FilesState,
+    folder: Path,
+    now: float,
+    changes: list[dict[str, Any]],
+    gone: list[int],
+) -> bool:
+    """False when nothing is left and the photo leaves the grid (its id joins `gone`).
+    When the JPG went but a RAW stays, the derivatives are removed and marked pending, to
+    be made from the RAW. The row's new columns join `changes`."""
+    left = _files_left(plan)
     if not left.has_image:
-        s.delete(row)
-        remove_derivatives(folder, row.base)
+        gone.append(plan.photo_id)
+        remove_derivatives(folder, plan.base)
         return False
-    apply_files(row, left, now)
-    if had_jpg and not row.jpg_available:
-        remove_derivatives(folder, row.base)
-        row.thumbnail_status = row.preview_status = "pending"
-        row.source_fingerprint = None
+    change = files_change(plan.photo_id, was, left, now)
+    if change is None:
+        return True
+    if was[0] and not change["jpg_available"]:
+        remove_derivatives(folder, plan.base)
+        change |= {"thumbnail_status": "pending", "preview_status": "pending"}
+        change["source_fingerprint"] = None
+    changes.append(change)
     return True
 
 

@@ -3,6 +3,7 @@ date range, pending. One query API for the GUI's filter bar and `photojobs-cli p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo, PhotoTag, Tag
 from photojobs.core.marks.model import TAG_SEPARATOR, ColorLabel, Flag, MarkError
-from photojobs.core.photos import PhotoRecord, pending_clause, records_of
+from photojobs.core.photos import PhotoRecord, iter_records, pending_clause
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,12 @@ def filter_clauses(f: PhotoFilter) -> list[ColumnElement[bool]]:
 
 def find_photos(session: Session, project_id: str, f: PhotoFilter) -> list[PhotoRecord]:
     """The project's photos that pass the filter, in natural order, with their tags."""
-    query = select(Photo).where(Photo.project_id == project_id, *filter_clauses(f))
-    return records_of(session, session.scalars(query))
+    return list(iter_photos(session, project_id, f))
+
+
+def iter_photos(session: Session, project_id: str, f: PhotoFilter) -> Iterator[PhotoRecord]:
+    """`find_photos` a batch of rows at a time, for a listing written as it is read."""
+    return iter_records(session, [Photo.project_id == project_id, *filter_clauses(f)])
 
 
 def cameras(session: Session, project_id: str) -> list[str]:

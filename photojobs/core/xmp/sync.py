@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
-from photojobs.core.formats import PhotoFiles
+from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.marks.marking import marks_of_row, write_marks
 from photojobs.core.marks.model import Marks
 from photojobs.core.marks.tags import tags_of
@@ -69,12 +69,17 @@ def _sidecar_is_newer(row: Photo, st: os.stat_result) -> bool:
 
 
 def read_sidecars(
-    db: Database, project_id: str, folder: Path, bases: set[str] | None = None
+    db: Database,
+    project_id: str,
+    folder: Path,
+    bases: set[str] | None = None,
+    listing: FolderListing | None = None,
 ) -> list[SidecarOutcome]:
     """Take in what editors wrote to sidecars changed since we last saw them (import, scan,
     folder_check). Files are parsed before the write lock is taken; a bad sidecar is a
-    failed outcome and is left untouched."""
-    listing = list_folder(folder)
+    failed outcome and is left untouched. `listing`: the folder as the caller just read it."""
+    if listing is None:
+        listing = list_folder(folder)
     with db.read() as s:
         query = select(Photo.id, Photo.base, Photo.sidecar_mtime_ns).where(
             Photo.project_id == project_id
