@@ -1,6 +1,7 @@
 """The derivative step against sharp and naive Pillow: one table, one run, the same files.
 
     python benchmarks/bench_derivatives.py [--corpus DIR] [--rounds 3] [--before REF]
+        [--batches JPEG:120,JPEG:24,RAW:24]
 
 Outputs as issue 14 asks: preview 2048 px q85 and thumbnail 800 px q80 from camera-like
 24 MP JPEGs, on batches of 120 and 24 photos, and the RAW path (DNGs with a full-size
@@ -55,7 +56,7 @@ SETTINGS = {
     "pipeline.max_parallel_jobs": 2,
     "pipeline.priority_lane_slots": 0,
 }
-BATCHES = (("JPEG", 120), ("JPEG", 24), ("RAW", 24))
+BATCHES = "JPEG:120,JPEG:24,RAW:24"
 
 
 def peak_mb() -> float:
@@ -260,6 +261,11 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / ".bench" / "camera-corpus")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", metavar="REF", help="also measure the code at git REF")
+    parser.add_argument(
+        "--batches",
+        default=BATCHES,
+        help="which rows, e.g. RAW:24 alone; the corpus is made for exactly these",
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -276,7 +282,13 @@ def main() -> None:
         print(json.dumps(result))
         return
     (ROOT / ".bench").mkdir(exist_ok=True)
-    make_corpus(args.corpus, 120, 24)
+    batches = [
+        (kind, int(count)) for kind, count in (b.split(":") for b in args.batches.split(","))
+    ]
+    wanted = {
+        kind: max((n for k, n in batches if k == kind), default=0) for kind in ("JPEG", "RAW")
+    }
+    make_corpus(args.corpus, wanted["JPEG"], wanted["RAW"])
     before = export_commit(args.before) if args.before else None
     print(
         f"Derivative step, {os.cpu_count()} cores: preview 2048 px q85 + thumbnail 800 px q80; "
@@ -286,7 +298,7 @@ def main() -> None:
         f"{'batch':13} {'engine':31} {'img/s':>6} {'ms/img':>7} {'CPU ms':>7} {'peak MB':>8} "
         f"{'× sharp':>8} {'CPU ×':>8} {'load':>5}"
     )
-    for kind, count in BATCHES:
+    for kind, count in batches:
         files = batch_files(args.corpus, kind, count)
         warm_page_cache(files)
         engines = [("photojobs", None), ("sharp", None)]

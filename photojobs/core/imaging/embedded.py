@@ -1,9 +1,11 @@
 """The small picture a camera stores inside the file, as a stand-in thumbnail.
 
-A camera JPEG carries a 160x120 JPEG in its EXIF (IFD1), and most TIFF-based RAWs (DNG,
-NEF, ARW, PEF) a small bitmap or JPEG in IFD0. Reading one costs a millisecond or two
-(no decode of the photo itself), so the grid can show every freshly imported photo at
-once, before the derivative job has decoded anything; the real thumbnail replaces it.
+A camera JPEG carries a 160x120 JPEG in its EXIF (IFD1); TIFF-based RAWs a small bitmap in
+IFD0 (DNG, NEF, ARW, PEF) or small JPEGs in their IFDs (CR2's 160x120, NEF's and ARW's
+previews), found by the same IFD walk the derivative step uses. Reading one costs a
+millisecond or a few (no decode of the photo itself), so the grid can show every freshly
+imported photo at once, before the derivative job has decoded anything; the real
+thumbnail replaces it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from .color import to_srgb
 from .derivatives import target_size, write_jpeg_atomically
 from .errors import ImageError
 from .orientation import ORIENTATION_TAG, upright, valid_orientation
-from .pillow_io import JPEG_FORMATS, image_errors, open_image
+from .pillow_io import JPEG_FORMATS, decode_at_least, image_errors, open_image
+from .raw_jpegs import find_raw_jpegs, read_jpeg
 
 # Anything larger is not a thumbnail (a RAW whose IFD0 holds the sensor data or a preview).
 _MAX_EDGE = 1024
 _MAX_BYTES = 256 * 1024
+# A RAW's smallest embedded JPEG is decoded at 1/2..1/8 scale; a larger one (a full-size
+# preview only) would cost tens of milliseconds, too slow for a stand-in.
+_MAX_RAW_JPEG_BYTES = 1024 * 1024
 # Stand-ins are scaled up to about a grid cell, so they fill it like the real one will.
 STAND_IN_EDGE = 320
 _NO_LIMIT = 2**62  # headers only, and the thumbnail itself is checked against _MAX_EDGE
@@ -70,6 +76,14 @@ def _from_jpeg(path: Path) -> Image.Image | None:
 
 
 def _from_raw(path: Path) -> Image.Image | None:
+    try:
+        picture = _from_raw_bitmap(path)
+    except ImageError:
+        picture = None  # not a TIFF Pillow reads (CR2's IFD0 is old-style JPEG): try ours
+    return picture if picture is not None else _from_raw_jpeg(path)
+
+
+def _from_raw_bitmap(path: Path) -> Image.Image | None:
     with open_image(path, _RAW_THUMBNAIL_FORMATS, _NO_LIMIT) as opened:
         if max(opened.size) > _MAX_EDGE or opened.mode not in ("RGB", "L"):
             return None
@@ -78,6 +92,22 @@ def _from_raw(path: Path) -> Image.Image | None:
         orientation = valid_orientation(opened.getexif().get(ORIENTATION_TAG))
         picture = to_srgb(opened, None)
     return upright(picture, orientation)
+
+
+def _from_raw_jpeg(path: Path) -> Image.Image | None:
+    """The RAW's smallest embedded JPEG (CR2's 160x120, NEF's 640 px...), upright."""
+    found = find_raw_jpegs(path)
+    jpeg, largest = found.smallest, found.largest
+    if jpeg is None or largest is None or jpeg.length > _MAX_RAW_JPEG_BYTES:
+        return None
+    data = read_jpeg(path, jpeg)
+    with open_image(path, JPEG_FORMATS, _NO_LIMIT, data=data) as opened:
+        thumb = decode_at_least(opened, STAND_IN_EDGE)
+        picture = to_srgb(thumb, None)
+    if max(picture.size) > _MAX_EDGE:
+        picture = picture.resize(target_size(picture.size, _MAX_EDGE), Image.Resampling.BOX)
+    photo_size = (largest.width, largest.height)
+    return upright(_trim_letterbox(picture, photo_size), found.orientation)
 
 
 def _trim_letterbox(thumb: Image.Image, photo_size: tuple[int, int]) -> Image.Image:
