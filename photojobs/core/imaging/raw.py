@@ -50,19 +50,24 @@ def libraw_message(exc: Exception) -> str:
 def decode_raw(path: Path, long_edge: int, pixel_limit: int) -> DecodedImage:
     """Decode a RAW no larger than needed for an output of `long_edge` pixels."""
     check_readable(path)
-    preview = _own_preview(path, find_raw_jpegs(path), long_edge, pixel_limit)
+    found = find_raw_jpegs(path)
+    preview = _own_preview(path, found, long_edge, pixel_limit)
     if preview is not None:
         return preview
-    return decode_with_libraw(path, long_edge, pixel_limit)
+    # A preview cut off by truncation: LibRaw would hand over whatever its buffer held
+    # past the end of the file, so only its demosaic of the sensor data is trusted.
+    return decode_with_libraw(path, long_edge, pixel_limit, previews=not found.cut_off)
 
 
-def decode_with_libraw(path: Path, long_edge: int, pixel_limit: int) -> DecodedImage:
+def decode_with_libraw(
+    path: Path, long_edge: int, pixel_limit: int, previews: bool = True
+) -> DecodedImage:
     """LibRaw's embedded preview when big enough, else its demosaic (half size if enough)."""
     with open_raw(path) as raw:
         sizes = raw.sizes
         check_pixel_limit(path, (sizes.raw_width, sizes.raw_height), pixel_limit)
         need = min(long_edge, max(sizes.width, sizes.height))
-        preview = _embedded_preview(raw, path, need, pixel_limit)
+        preview = _embedded_preview(raw, path, need, pixel_limit) if previews else None
         if preview is not None:
             return preview
         half = max(sizes.width, sizes.height) // 2 >= need

@@ -63,6 +63,7 @@ class RawJpegs:
     jpegs: tuple[EmbeddedJpeg, ...]
     orientation: int  # IFD0's Orientation, as LibRaw reads it; 1 when absent
     sensor_long_edge: int  # long edge of the full-resolution image; 0 when not found
+    cut_off: bool = False  # a JPEG the file names runs past its end (a truncated file)
 
     @property
     def largest(self) -> EmbeddedJpeg | None:
@@ -107,6 +108,7 @@ class _Walker:
         self.seen: set[int] = set()
         self.found: dict[int, EmbeddedJpeg] = {}
         self.sensor = 0
+        self.cut_off = False
 
     def walk(self) -> RawJpegs:
         if not self.order:
@@ -125,7 +127,7 @@ class _Walker:
             pending += self._values(entries.get(_SUB_IFDS))
             pending.append(self._next_ifd(offset, len(entries)))
         jpegs = sorted(self.found.values(), key=lambda j: j.width * j.height, reverse=True)
-        return RawJpegs(tuple(jpegs), orientation, self.sensor)
+        return RawJpegs(tuple(jpegs), orientation, self.sensor, self.cut_off)
 
     def _ifd(self, offset: int) -> dict[int, tuple[int, int, bytes]]:
         """tag -> (type, count, the 4 value-or-offset bytes)."""
@@ -188,6 +190,8 @@ class _Walker:
 
     def _jpeg_at(self, offset: int, length: int) -> EmbeddedJpeg | None:
         """The JPEG at `offset` if it lies wholly inside the file and is a picture."""
+        if offset + length > self.size >= offset >= 8:
+            self.cut_off = True
         if offset < 8 or length < 128 or offset + length > self.size:
             return None
         self.stream.seek(offset)

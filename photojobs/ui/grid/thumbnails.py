@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from photojobs.ui.background import Background
+from photojobs.ui.background import Background, Ticket
 
 # Two threads: reading small JPEGs is disk-bound and each decode takes a few ms; more
 # threads would only compete with the image jobs for the two cores.
@@ -42,7 +42,7 @@ class ThumbnailLoader(QObject):
         self.reading = Background(self, threads=LOADER_THREADS, name="grid thumbnails")
         self._cache: OrderedDict[Key, QPixmap] = OrderedDict()
         self.cache_bytes = 0
-        self._asked: set[Key] = set()
+        self._asked: dict[Key, Ticket[QImage]] = {}  # reads on their way
         self._missing: set[Key] = set()
 
     def pixmap(self, photo_id: int, path: Path, size: int, dpr: float) -> QPixmap | None:
@@ -53,9 +53,9 @@ class ThumbnailLoader(QObject):
             self._cache.move_to_end(key)
             return pixmap
         if key not in self._asked and key not in self._missing:
-            self._asked.add(key)
             box = int(size * dpr)
-            self.reading.run(partial(read_thumbnail, path, box), partial(self._on_loaded, key))
+            work = partial(read_thumbnail, path, box)
+            self._asked[key] = self.reading.run(work, partial(self._on_loaded, key))
         return None
 
     def unreadable(self, photo_id: int, size: int, dpr: float) -> bool:
@@ -67,6 +67,8 @@ class ThumbnailLoader(QObject):
         for key in [k for k in self._cache if k[0] == photo_id]:
             self.cache_bytes -= _size_of(self._cache.pop(key))
         self._missing = {k for k in self._missing if k[0] != photo_id}
+        for key in [k for k in self._asked if k[0] == photo_id]:
+            self._asked.pop(key).cancel()  # a read of the old file must not land after this
 
     def clear(self) -> None:
         self._cache.clear()
@@ -78,7 +80,7 @@ class ThumbnailLoader(QObject):
         self._asked.clear()
 
     def _on_loaded(self, key: Key, image: QImage) -> None:
-        self._asked.discard(key)
+        self._asked.pop(key, None)
         if image.isNull():
             self._missing.add(key)
             return
