@@ -65,6 +65,30 @@ def test_a_scattered_change_resets_once_and_the_selection_survives(
     assert all(model.row_of(pid) == row for row, pid in enumerate(model._ids))
 
 
+def test_a_new_order_of_a_big_project_resets_once_and_keeps_the_selection(
+    qtbot, monkeypatch, library: Library, project: ProjectInfo, panel: GridPanel
+) -> None:
+    model = panel.model
+    monkeypatch.setattr(grid_model, "MANY_MOVED", 100)  # 600 rows stand in for 100k
+    chosen = [model.photo_id(r) for r in (10, 11)]
+    panel.select_rows([10, 11])
+    signals: list[str] = []
+    model.modelReset.connect(lambda: signals.append("reset"))
+    model.layoutChanged.connect(lambda *_: signals.append("layout"))
+    with library.db.write() as s:  # the camera clock was set back: dates run backwards
+        for n in range(N):
+            s.execute(
+                update(Photo).where(Photo.base == f"DSC_{n:04}").values(date_taken=late(N - n))
+            )
+    model.photos_changed()
+    settled(model)
+    assert signals == ["reset"], "one reset, not a persistent index per row"
+    assert model.photo_id(panel.current_row()) == chosen[0]
+    assert sorted(p.id for p in panel.selected_photos()) == sorted(chosen)
+    names = [model.photo(r).base for r in range(model.rowCount())]
+    assert names == sorted(names, reverse=True)
+
+
 def test_a_change_in_a_few_places_still_moves_rows_one_block_at_a_time(
     qtbot, library: Library, project: ProjectInfo, panel: GridPanel
 ) -> None:

@@ -45,6 +45,7 @@ from photojobs.ui.background import Background, Ticket
 PAGE = 200
 MAX_ROWS = 50 * PAGE  # rows kept read; the rest are read again when shown
 MANY_BLOCKS = 64  # beyond this many separate insertions/removals, one reset is cheaper
+MANY_MOVED = 5_000  # rows to move in a new order beyond which one reset is cheaper
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PhotoRowRole = Qt.ItemDataRole.UserRole + 2
@@ -276,6 +277,11 @@ class PhotoGridModel(QAbstractListModel):
             self.endRemoveRows()
         remaining = set(self._ids)
         survivors = [i for i in new_ids if i in remaining]
+        if survivors != self._ids and len(survivors) > MANY_MOVED:
+            self.beginResetModel()  # a new order of a big project: one persistent index per
+            self._set_ids(new_ids)  # row cost 2 s at 100k; the panel keeps the selection
+            self.endResetModel()
+            return
         if survivors != self._ids:  # an order change (e.g. dates arrived): move, keep selection
             self.layoutAboutToBeChanged.emit()
             old = {pid: r for r, pid in enumerate(self._ids)}
