@@ -296,14 +296,9 @@ def _scan_batch(
     known = {
         base: (photo_id, (bool(jpg), bool(raw), bool(other), files_json))
         for photo_id, base, jpg, raw, other, files_json in session.execute(
-            select(
-                Photo.id,
-                Photo.base,
-                Photo.jpg_available,
-                Photo.raw_available,
-                Photo.other_available,
-                Photo.files_json,
-            ).where(Photo.project_id == project_id, Photo.base.in_([f.base for f in batch]))
+            select(*FILES_STATE_COLUMNS).where(
+                Photo.project_id == project_id, Photo.base.in_([f.base for f in batch])
+            )
         )
     }
     added: list[dict[str, Any]] = []
@@ -339,6 +334,21 @@ def _scan_batch(
 
 
 FilesState = tuple[bool, bool, bool, str]  # jpg, raw, other available; files_json
+# id, base, then a row's FilesState as stored (read as plain tuples: no ORM object)
+FILES_STATE_COLUMNS = (
+    Photo.id,
+    Photo.base,
+    Photo.jpg_available,
+    Photo.raw_available,
+    Photo.other_available,
+    Photo.files_json,
+)
+
+
+def files_state(files: PhotoFiles) -> FilesState:
+    """What a row's file columns should hold for these files on disk."""
+    names = json.dumps(files.files, ensure_ascii=False)  # as apply_files writes them
+    return bool(files.jpg), bool(files.raw), bool(files.other), names
 
 
 def files_change(
@@ -346,9 +356,8 @@ def files_change(
 ) -> dict[str, Any] | None:
     """`apply_files` as the columns to update (None when the row is in line), for rows
     read as plain tuples and written by `update_photos`."""
-    jpg, raw, other = bool(files.jpg), bool(files.raw), bool(files.other)
-    names = json.dumps(files.files, ensure_ascii=False)
-    if was == (jpg, raw, other, names):
+    jpg, raw, other, names = now_state = files_state(files)
+    if was == now_state:
         return None
     change: dict[str, Any] = {"id": photo_id, "jpg_available": jpg, "raw_available": raw}
     change |= {"other_available": other, "files_json": names, "updated_at": now}

@@ -30,7 +30,13 @@ from photojobs.core.manifest import (
     write_manifest,
 )
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, inside, project_subdir
-from photojobs.core.photos import apply_files, list_folder, new_photo
+from photojobs.core.photos import (
+    FILES_STATE_COLUMNS,
+    apply_files,
+    files_state,
+    list_folder,
+    new_photo,
+)
 from photojobs.core.trash import CONFIRMED, DELETED, settle_pending
 from photojobs.core.xmp.queue import request_sidecar_sync
 from photojobs.core.xmp.sync import pending_writes, read_sidecars
@@ -70,21 +76,12 @@ def _out_of_step(ctx: JobContext, project_id: str, listing: FolderListing) -> tu
     """The photos whose files on disk differ from their row, and how many photos there
     are, from one read of plain columns: a clean pass takes no write lock, builds no ORM
     object."""
-    query = select(
-        Photo.id,
-        Photo.base,
-        Photo.jpg_available,
-        Photo.raw_available,
-        Photo.other_available,
-        Photo.files_json,
-    ).where(Photo.project_id == project_id)
+    query = select(*FILES_STATE_COLUMNS).where(Photo.project_id == project_id)
     stale, total = [], 0
     with ctx.db.read() as s:
         for photo_id, base, jpg, raw, other, files_json in s.execute(query):
             total += 1
-            files = listing.photos.get(base) or PhotoFiles(base)
-            names = json.dumps(files.files, ensure_ascii=False)  # as apply_files compares
-            on_disk = (bool(files.jpg), bool(files.raw), bool(files.other), names)
+            on_disk = files_state(listing.photos.get(base) or PhotoFiles(base))
             if on_disk != (bool(jpg), bool(raw), bool(other), files_json):
                 stale.append(photo_id)
     return stale, total
