@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from photojobs.core.config import load_config
+from photojobs.core.db.migrations import fill_natural_names
 from photojobs.core.library import Library
 from photojobs.core.project_import import analyse_for_project
 from photojobs.runtime.session import LibrarySession
@@ -108,6 +109,7 @@ def synthetic_project(lib: Library, n: int) -> str:
         rows,
     )
     con.commit()
+    fill_natural_names(con)  # what the app writes beside each name for the grid's order
     con.close()
     return project.id
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles, group_files
 from photojobs.core.marks.tags import tags_of
-from photojobs.core.natural import natural_key
+from photojobs.core.natural import natural_key, natural_text
 
 # Capture facts kept as columns (sorted and filtered on); the rest is in metadata_json.
 METADATA_COLUMNS = (
@@ -243,6 +243,7 @@ def new_photo(project_id: str, files: PhotoFiles, now: float) -> Photo:
     row = Photo(
         project_id=project_id,
         base=files.base,
+        natural_name=natural_text(files.base),
         created_at=now,
         updated_at=now,
         jpg_available=False,
@@ -311,6 +312,7 @@ def _scan_batch(
                 {
                     "project_id": project_id,
                     "base": files.base,
+                    "natural_name": natural_text(files.base),
                     "created_at": now,
                     "updated_at": now,
                     "jpg_available": jpg,

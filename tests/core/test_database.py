@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from photojobs.core.db import LATEST_VERSION, Database, DatabaseError
 from photojobs.core.db.migrations import migrate
 from photojobs.core.db.models import Base, Job, Photo, Project
+from photojobs.core.natural import natural_text
 
 PROJECT_ID = "2a6f7e1c-1111-4c1d-9a0a-5b2e3c4d5e6f"
 
@@ -86,6 +87,8 @@ def test_upgrade_from_the_first_version_keeps_rows_and_a_backup(db_path: Path) -
                 ("DSC_2", True, False),
             ]
             assert [p.thumbnail_status for p in photos] == ["pending", "pending"]
+            natural = [natural_text("DSC_1"), natural_text("DSC_2")]
+            assert [p.natural_name for p in photos] == natural
             assert [p.date_taken for p in photos] == [None, None]
             job = s.scalars(select(Job)).one()
             assert (job.type, job.status, job.source, job.task_id) == (
@@ -270,6 +273,11 @@ def test_read_does_not_block_a_writer(db: Database, db_path: Path) -> None:
         ("SELECT id FROM trash_entries WHERE photo_id = 1", "trash_entries_photo"),
         # The Processes dock walks the newest jobs of one source.
         ("SELECT id FROM jobs WHERE source = 'user' ORDER BY id DESC LIMIT 50", "jobs_source"),
+        # The grid by name walks an index: no sort at all.
+        (
+            "SELECT id FROM photos WHERE project_id = 'p' ORDER BY natural_name",
+            "photos_project_name",
+        ),
     ],
 )
 def test_lookups_that_grow_with_history_use_an_index(db_path: Path, sql: str, index: str) -> None:
@@ -280,3 +288,26 @@ def test_lookups_that_grow_with_history_use_an_index(db_path: Path, sql: str, in
     finally:
         conn.close()
     assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan
+
+
+def test_rows_written_without_a_natural_name_get_one_at_the_next_open(db_path: Path) -> None:
+    """The grid orders by `natural_name`: a row an older PhotoJobs (or a hand) wrote without
+    one is filled when the library opens, not left to sort first."""
+    Database(db_path).dispose()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "INSERT INTO projects (id, name, folder, created_at) VALUES ('p', 'P', 'P', 1)"
+        )
+        conn.executemany(
+            "INSERT INTO photos (project_id, base, created_at, updated_at) VALUES ('p', ?, 1, 1)",
+            [("IMG_10",), ("img_2",)],
+        )
+    conn.close()
+    db = Database(db_path)
+    try:
+        with db.read() as s:
+            names = {b: n for b, n in s.execute(select(Photo.base, Photo.natural_name))}
+    finally:
+        db.dispose()
+    assert names == {"IMG_10": natural_text("IMG_10"), "img_2": natural_text("img_2")}

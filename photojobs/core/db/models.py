@@ -27,10 +27,12 @@ class Photo(Base):
         UniqueConstraint("project_id", "base"),
         Index("photos_project_date", "project_id", "date_taken"),
         Index("photos_project_rating", "project_id", "rating"),
+        Index("photos_project_name", "project_id", "natural_name"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     base: Mapped[str]
+    natural_name: Mapped[str | None]  # `base` in natural order as text (core/natural.py)
     files_json: Mapped[str] = mapped_column(default="[]")
     jpg_available: Mapped[bool] = mapped_column(default=False)
     raw_available: Mapped[bool] = mapped_column(default=False)
