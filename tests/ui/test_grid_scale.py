@@ -10,6 +10,7 @@ from sqlalchemy import update
 from photojobs.core.catalog.photo_rows import PhotoFilter
 from photojobs.core.db.models import Photo
 from photojobs.core.library import Library, ProjectInfo
+from photojobs.ui.grid import changes as grid_changes
 from photojobs.ui.grid import model as grid_model
 from photojobs.ui.grid import thumbnails
 from photojobs.ui.grid.model import PhotoGridModel
@@ -69,7 +70,7 @@ def test_a_new_order_of_a_big_project_resets_once_and_keeps_the_selection(
     qtbot, monkeypatch, library: Library, project: ProjectInfo, panel: GridPanel
 ) -> None:
     model = panel.model
-    monkeypatch.setattr(grid_model, "MANY_MOVED", 100)  # 600 rows stand in for 100k
+    monkeypatch.setattr(grid_changes, "MANY_MOVED", 100)  # 600 rows stand in for 100k
     chosen = [model.photo_id(r) for r in (10, 11)]
     panel.select_rows([10, 11])
     signals: list[str] = []

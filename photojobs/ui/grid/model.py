@@ -16,7 +16,7 @@ keep 100k rows in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -41,11 +41,10 @@ from photojobs.core.catalog.photo_rows import (
     photo_total,
 )
 from photojobs.ui.background import Background, Ticket
+from photojobs.ui.grid.changes import MANY_BLOCKS, Change, plan_change, spans
 
 PAGE = 200
 MAX_ROWS = 50 * PAGE  # rows kept read; the rest are read again when shown
-MANY_BLOCKS = 64  # beyond this many separate insertions/removals, one reset is cheaper
-MANY_MOVED = 5_000  # rows to move in a new order beyond which one reset is cheaper
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PhotoRowRole = Qt.ItemDataRole.UserRole + 2
@@ -55,6 +54,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 class PhotoGridModel(QAbstractListModel):
     settled = Signal()  # the photos asked for (an open, a filter, a change) now show
+    applied = Signal()  # an answer's rows were put in place (before any further question)
 
     def __init__(self, db: Database, parent: Any = None):
         super().__init__(parent)
@@ -71,7 +71,7 @@ class PhotoGridModel(QAbstractListModel):
         self._page_timer.setSingleShot(True)
         self._page_timer.timeout.connect(self._load_wanted)
         self._background = Background(self, name="grid: which photos show")
-        self._asking: Ticket[tuple[list[int], int]] | None = None
+        self._asking: Ticket[tuple[Change, int]] | None = None
         self._ask_again = False
         self._choice = 0  # counts changes of project, filter or order
         self._total = 0
@@ -158,6 +158,9 @@ class PhotoGridModel(QAbstractListModel):
     def photo_id(self, row: int) -> int:
         return self._ids[row]
 
+    def photo_ids_between(self, first: int, last: int) -> list[int]:
+        return self._ids[first : last + 1]
+
     def row_of(self, photo_id: int) -> int:
         if self._row_by_id is None:
             self._row_by_id = {pid: row for row, pid in enumerate(self._ids)}
@@ -212,24 +215,19 @@ class PhotoGridModel(QAbstractListModel):
     def _ask(self) -> None:
         self._ask_again = False
         if self.project_id is None:
-            self._arrived(self._choice, ([], 0))
+            self._arrived(self._choice, (plan_change(self._ids, []), 0))
             return
         query = partial(_ids_and_total, self.db, self.project_id, self.filter, self.order)
-        marks = self.marks
+        marks, shown = self.marks, list(self._ids)  # a copy: the helper reads it meanwhile
         self._asking = self._background.run(
-            lambda: query(marks), partial(self._arrived, self._choice)
+            lambda: query(marks, shown), partial(self._arrived, self._choice)
         )
 
-    def _arrived(self, choice: int, answer: tuple[list[int], int]) -> None:
+    def _arrived(self, choice: int, answer: tuple[Change, int]) -> None:
         self._asking = None
         if choice == self._choice:
-            new_ids, self._total = answer
-            if not self._ids and new_ids:
-                self.beginResetModel()  # a project opening: one reset, no row-by-row
-                self._set_ids(new_ids)
-                self.endResetModel()
-            elif new_ids != self._ids:
-                self._apply_difference(new_ids)
+            change, self._total = answer
+            self._apply(change)
         if self._ask_again or choice != self._choice:
             self._ask()
             return
@@ -247,63 +245,44 @@ class PhotoGridModel(QAbstractListModel):
         if not self._ids:
             return
         rows = sorted(r for pid in changed or () if (r := self.row_of(pid)) >= 0)
-        spans = list(_spans(rows))
-        if changed is None or len(spans) > MANY_BLOCKS:
+        blocks = list(spans(rows))
+        if changed is None or len(blocks) > MANY_BLOCKS:
             first, last = (0, len(self._ids) - 1) if changed is None else (rows[0], rows[-1])
             self.dataChanged.emit(self.index(first), self.index(last))  # views repaint what shows
             return
-        for first, last in spans:
+        for first, last in blocks:
             self.dataChanged.emit(self.index(first), self.index(last))
 
-    def _apply_difference(self, new_ids: list[int]) -> None:
-        keep, present = set(new_ids), set(self._ids)
-        if _runs(self._ids, keep) + _runs(new_ids, present) > MANY_BLOCKS:
+    def _apply(self, change: Change) -> None:
+        """Replay the steps the helper worked out from the ids shown when it was asked
+        (nothing changes them meanwhile: one question is out at a time)."""
+        if change.nothing:
+            return
+        if change.reset:
             self.beginResetModel()
-            self._set_ids(new_ids)
+            self._ids, self._row_by_id = change.new_ids, change.row_by_id
             self.endResetModel()
-            return
-        # removals, bottom-up in contiguous blocks
-        row = len(self._ids) - 1
-        while row >= 0:
-            if self._ids[row] in keep:
-                row -= 1
-                continue
-            end = row
-            while row >= 0 and self._ids[row] not in keep:
-                row -= 1
-            self.beginRemoveRows(QModelIndex(), row + 1, end)
-            del self._ids[row + 1 : end + 1]
-            self._row_by_id = None
-            self.endRemoveRows()
-        remaining = set(self._ids)
-        survivors = [i for i in new_ids if i in remaining]
-        if survivors != self._ids and len(survivors) > MANY_MOVED:
-            self.beginResetModel()  # a new order of a big project: one persistent index per
-            self._set_ids(new_ids)  # row cost 2 s at 100k; the panel keeps the selection
-            self.endResetModel()
-            return
-        if survivors != self._ids:  # an order change (e.g. dates arrived): move, keep selection
-            self.layoutAboutToBeChanged.emit()
-            old = {pid: r for r, pid in enumerate(self._ids)}
-            self._set_ids(survivors)
-            moved_from = [self.index(old[pid]) for pid in survivors]
-            self.changePersistentIndexList(
-                moved_from, [self.index(r) for r in range(len(survivors))]
-            )
-            self.layoutChanged.emit()
-        # insertions, in contiguous blocks: self._ids[:r] == new_ids[:r] after each step
-        present, r = set(self._ids), 0
-        while r < len(new_ids):
-            if new_ids[r] in present:
-                r += 1
-                continue
-            start = r
-            while r < len(new_ids) and new_ids[r] not in present:
-                r += 1
-            self.beginInsertRows(QModelIndex(), start, r - 1)
-            self._ids[start:start] = new_ids[start:r]
-            self._row_by_id = None
-            self.endInsertRows()
+        else:
+            for first, last in change.removals:  # bottom-up
+                self.beginRemoveRows(QModelIndex(), first, last)
+                del self._ids[first : last + 1]
+                self._row_by_id = None
+                self.endRemoveRows()
+            if change.moves is not None:  # a new order (dates arrived): the selection follows
+                self.layoutAboutToBeChanged.emit()
+                moved_from = [self.index(r) for r in change.moves.old_rows]
+                self._set_ids(list(change.moves.order))
+                self.changePersistentIndexList(
+                    moved_from, [self.index(r) for r in range(len(moved_from))]
+                )
+                self.layoutChanged.emit()
+            for start, stop in change.insertions:  # top-down: ids[:start] match already
+                self.beginInsertRows(QModelIndex(), start, stop - 1)
+                self._ids[start:start] = change.new_ids[start:stop]
+                self._row_by_id = None
+                self.endInsertRows()
+        self._row_by_id = change.row_by_id
+        self.applied.emit()
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -324,31 +303,14 @@ class PhotoGridModel(QAbstractListModel):
 
 
 def _ids_and_total(
-    db: Database, project_id: str, f: PhotoFilter, order: SortOrder, marks: MarksFilter
-) -> tuple[list[int], int]:
-    """On a helper thread: the ids in grid order, and the photos before the filter."""
-    return photo_ids(db, project_id, f, order, marks), photo_total(db, project_id)
-
-
-def _runs(ids: list[int], kept: set[int]) -> int:
-    """How many separate blocks of `ids` are not in `kept` (each is one Qt insert/remove)."""
-    runs, inside = 0, False
-    for pid in ids:
-        gone = pid not in kept
-        runs += gone and not inside
-        inside = gone
-    return runs
-
-
-def _spans(rows: list[int]) -> Iterator[tuple[int, int]]:
-    """Sorted rows as (first, last) runs of consecutive rows."""
-    start = prev = None
-    for row in rows:
-        if prev is not None and row == prev + 1:
-            prev = row
-            continue
-        if start is not None and prev is not None:
-            yield start, prev
-        start = prev = row
-    if start is not None and prev is not None:
-        yield start, prev
+    db: Database,
+    project_id: str,
+    f: PhotoFilter,
+    order: SortOrder,
+    marks: MarksFilter,
+    shown: list[int],
+) -> tuple[Change, int]:
+    """On a helper thread: the steps from the ids shown to those in grid order now, and the
+    photos before the filter."""
+    ids = photo_ids(db, project_id, f, order, marks)
+    return plan_change(shown, ids), photo_total(db, project_id)
