@@ -29,9 +29,11 @@ from bench_scale import make_photos
 
 from photojobs.core.catalog.photo_rows import PhotoFilter, SortOrder
 from photojobs.core.config import load_config
+from photojobs.core.db.migrations import fill_natural_names
 from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
 from photojobs.ui.grid.panel import GridPanel
+from photojobs.ui.heap import settle_heap
 
 
 class Stalls:
@@ -88,6 +90,7 @@ def add_rows(lib: Library, n: int) -> str:
         rows,
     )
     con.commit()
+    fill_natural_names(con)  # what the app writes beside each name for the grid's order
     con.close()
     return project.id
 
@@ -113,6 +116,7 @@ def bench_panel(lib: Library, n: int) -> None:
     grid.resize(1200, 800)
     grid.show()
     QCoreApplication.processEvents()
+    settle_heap()  # as the app does once its window is up
 
     def case(name: str, act: Callable[[], object], extra: Callable[[], str] = str) -> None:
         with Stalls() as stalls:
@@ -171,6 +175,7 @@ def bench_commit_while_open(root: Path, n: int) -> None:
     window = MainWindow(session)
     window.resize(1400, 900)
     window.show()
+    settle_heap()  # as the app does once its window is up
     with Stalls() as stalls:
         t = time.perf_counter()
         window.projects.refresh(select=project.id)

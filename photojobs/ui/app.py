@@ -19,6 +19,7 @@ from photojobs.core.library import LIBRARY_ENV, LibraryError, default_library_pa
 from photojobs.resources import app_icon_path
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.errors import install_excepthook, log_folder, setup_logging
+from photojobs.ui.heap import settle_heap
 from photojobs.ui.library_open import open_checked
 from photojobs.ui.single_instance import InstanceLock, InstanceServer, hand_over
 from photojobs.ui.window_state import show_again
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         raise_on_second_launch(server, window)
     session.start(with_scheduler=not args.no_scheduler)
     window.show()
+    settle_heap()
     if args.quit_after_first_paint:
         from photojobs.startup_probe import quit_after_first_paint
 
