@@ -127,6 +127,24 @@ def test_updates_are_announced_in_runs_not_photo_by_photo(
     assert spans == [(0, N - 3)]
 
 
+def test_a_change_to_many_photos_repaints_what_shows_without_finding_each_row(
+    qtbot, monkeypatch, library: Library, project: ProjectInfo
+) -> None:
+    monkeypatch.setattr(grid_model, "MANY_CHANGED", 50)  # 50k photos at 100k in the app
+    model = PhotoGridModel(library.db)
+    model.show_project(project.id)
+    settled(model)
+    model.photo(0), model.photo(N - 1)  # two rows read
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: spans.append((a.row(), b.row())))
+    looked_up: list[int] = []
+    monkeypatch.setattr(model, "row_of", lambda pid: looked_up.append(pid) or -1)
+    model.photos_changed([model.photo_id(r) for r in range(0, 120)])
+    assert spans == [(0, N - 1)] and looked_up == []
+    assert model._rows == {}, "every row is read again when shown"
+    settled(model)
+
+
 def test_the_rows_kept_read_are_bounded(
     qtbot, monkeypatch, library: Library, project: ProjectInfo
 ) -> None:

@@ -45,6 +45,7 @@ from photojobs.ui.grid.changes import MANY_BLOCKS, Change, plan_change, spans
 
 PAGE = 200
 MAX_ROWS = 50 * PAGE  # rows kept read; the rest are read again when shown
+MANY_CHANGED = 2_000  # changed photos beyond which every row read is dropped at once
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PhotoRowRole = Qt.ItemDataRole.UserRole + 2
@@ -191,13 +192,16 @@ class PhotoGridModel(QAbstractListModel):
 
     def photos_changed(self, photo_ids: Iterable[int] = ()) -> None:
         """Re-read the given photos (or all) where they show now; which photos show, and
-        their order, follow when the ids arrive."""
+        their order, follow when the ids arrive. Beyond MANY_CHANGED photos it is cheaper
+        to drop every row read and repaint what shows than to find each one's row (50k
+        lookups held the GUI thread ~100 ms)."""
         changed = set(photo_ids)
-        if changed:
+        if changed and len(changed) <= MANY_CHANGED:
             for pid in changed:
                 self._rows.pop(pid, None)
         else:
-            self._rows.clear()
+            self._rows.clear()  # the rows on screen are read again, a page at a time
+            changed = set()
         self._announce(changed or None)
         self.refresh()
 
