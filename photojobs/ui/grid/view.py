@@ -12,6 +12,8 @@ selects what it touches.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -263,6 +265,12 @@ class PhotoGridView(QAbstractItemView):
         if model is None:
             return
         painter = QPainter(self.viewport())
+        try:  # a delegate that raises must not leave the viewport with an active painter
+            self._paint_cells(painter, model, event.rect())
+        finally:
+            painter.end()
+
+    def _paint_cells(self, painter: QPainter, model: Any, area: QRect) -> None:
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         base_state = option.state  # type: ignore[attr-defined]
@@ -270,10 +278,10 @@ class PhotoGridView(QAbstractItemView):
         hover = self.viewport().mapFromGlobal(QCursor.pos())
         focused = self.hasFocus()
         delegate = self.itemDelegate()
-        for row in self._visible_rows(event.rect()):
+        for row in self._visible_rows(area):
             index = model.index(row, 0, self.rootIndex())
             rect = self.visualRect(index)
-            if not rect.intersects(event.rect()):
+            if not rect.intersects(area):
                 continue
             option.rect = rect  # type: ignore[attr-defined]
             state = base_state
@@ -285,7 +293,6 @@ class PhotoGridView(QAbstractItemView):
                 state |= QStyle.StateFlag.State_MouseOver
             option.state = state  # type: ignore[attr-defined]
             delegate.paint(painter, option, index)
-        painter.end()
 
     # -- events ------------------------------------------------------------------------------
 
