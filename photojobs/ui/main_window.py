@@ -279,8 +279,8 @@ class MainWindow(QMainWindow):
         """Batched: a burst of item events becomes one pass over the changed rows."""
         ids, self._changed_ids = self._changed_ids, set()
         if ids:
+            self.grid.loader.forget(*ids)  # one pass over the thumbnails kept
             for pid in ids:
-                self.grid.loader.forget(pid)
                 self.viewer.cache.forget(pid)  # a new preview is read when next shown
             self.grid.model.photos_changed(() if -1 in ids else ids)
             self._refresh_pending()

@@ -174,4 +174,7 @@ def test_the_thumbnail_cache_is_bounded_by_bytes_not_by_count(qtbot, monkeypatch
     loader.forget(399)
     assert (399, 100, 1.0) not in loader._cache
     assert loader.cache_bytes == sum(p.width() * p.height() * 4 for p in loader._cache.values())
+    loader.forget(*range(100, 300))  # a commit's photos: one pass, all of them
+    assert not [k for k in loader._cache if 100 <= k[0] < 300]
+    assert loader.cache_bytes == sum(p.width() * p.height() * 4 for p in loader._cache.values())
     loader.shutdown()

@@ -62,12 +62,15 @@ class ThumbnailLoader(QObject):
         """The thumbnail file was read and gave no image (gone, or not an image)."""
         return (photo_id, size, dpr) in self._missing
 
-    def forget(self, photo_id: int) -> None:
-        """The photo's thumbnail changed on disk: read it again next time."""
-        for key in [k for k in self._cache if k[0] == photo_id]:
+    def forget(self, *photo_ids: int) -> None:
+        """These photos' thumbnails changed on disk: read them again next time. One pass
+        over what is kept, however many photos (a commit of 50k photos forgot them one by
+        one, each pass over the whole cache, on the GUI thread)."""
+        gone = set(photo_ids)
+        for key in [k for k in self._cache if k[0] in gone]:
             self.cache_bytes -= _size_of(self._cache.pop(key))
-        self._missing = {k for k in self._missing if k[0] != photo_id}
-        for key in [k for k in self._asked if k[0] == photo_id]:
+        self._missing = {k for k in self._missing if k[0] not in gone}
+        for key in [k for k in self._asked if k[0] in gone]:
             self._asked.pop(key).cancel()  # a read of the old file must not land after this
 
     def clear(self) -> None:
