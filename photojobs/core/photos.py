@@ -9,9 +9,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from photojobs.core.db.models import Photo
@@ -370,9 +381,17 @@ def files_change(
 
 def update_photos(session: Session, changes: list[dict[str, Any]]) -> None:
     """Photo rows updated by id, one executemany per set of columns (it needs the same
-    keys in every row)."""
-    for keys in {frozenset(c) for c in changes}:
-        session.execute(update(Photo), [c for c in changes if frozenset(c) == keys])
+    keys in every row). A Core statement on the table: the ORM's bulk update by primary
+    key cost a commit of 50k photos seconds of bookkeeping for nothing it needed."""
+    by_keys: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for change in changes:
+        by_keys.setdefault(frozenset(change), []).append(change)
+    table = cast(Table, Photo.__table__)
+    for group in by_keys.values():
+        rows = [{**c, "photo_id_": c["id"]} for c in group]
+        for row in rows:
+            del row["id"]
+        session.execute(update(table).where(table.c.id == bindparam("photo_id_")), rows)
 
 
 # -- decisions ------------------------------------------------------------------------------
