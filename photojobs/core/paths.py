@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path, PurePath
 
@@ -86,6 +87,18 @@ def child(checked: Path, name: str) -> Path:
     if path.is_symlink():
         raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
     return path
+
+
+def child_lstat(checked: Path, name: str) -> tuple[Path, os.stat_result]:
+    """`child` and the file's own status in one system call, for a file that must be there
+    (FileNotFoundError otherwise): a commit needs both for every file it moves."""
+    if not is_plain_name(name):
+        raise UnsafePathError(f"{name!r}: not a plain name inside {checked.name or checked}")
+    path = checked / name
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
+    return path, status
 
 
 def is_plain_name(name: str) -> bool:
