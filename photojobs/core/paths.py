@@ -89,13 +89,16 @@ def child(checked: Path, name: str) -> Path:
     return path
 
 
-def child_lstat(checked: Path, name: str) -> tuple[Path, os.stat_result]:
-    """`child` and the file's own status in one system call, for a file that must be there
-    (FileNotFoundError otherwise): a commit needs both for every file it moves."""
+def child_status(checked: Path, name: str) -> tuple[Path, os.stat_result | None]:
+    """`child` and the file's own status (None: nothing there) in one system call, for
+    loops that need both: a commit or a restore looks at every file it moves."""
     if not is_plain_name(name):
         raise UnsafePathError(f"{name!r}: not a plain name inside {checked.name or checked}")
     path = checked / name
-    status = os.lstat(path)
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return path, None
     if stat.S_ISLNK(status.st_mode):
         raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
     return path, status

@@ -27,7 +27,7 @@ from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.marks.tags import tags_of
-from photojobs.core.paths import TRASH_DIR, child_lstat, project_subdir
+from photojobs.core.paths import TRASH_DIR, child_status, project_subdir
 from photojobs.core.photos import (
     SNAPSHOT_COLUMNS,
     FilesState,
@@ -157,9 +157,8 @@ def _move_batch(
     moves: list[tuple[PhotoPlan, TrashMove]] = []
     for plan in plans:
         for name in plan.names:
-            try:
-                source, status = child_lstat(folder, name)
-            except FileNotFoundError:
+            source, status = child_status(folder, name)
+            if status is None:
                 plan.failures.append(f"{name}: vanished before the commit")
                 continue
             snapshot = snapshots.get(plan.photo_id)
