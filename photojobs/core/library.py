@@ -140,9 +140,10 @@ class Library:
             rows = s.scalars(select(Project).where(LIVE).order_by(func.lower(Project.name))).all()
             return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 
-    def find_project(self, ref: str) -> ProjectInfo:
+    def find_project(self, ref: str, counted: bool = True) -> ProjectInfo:
         """A project by id, folder name or display name (in that order of preference);
-        only that project's photos are counted."""
+        only that project's photos are counted, and not at all when not `counted` (a job
+        that only needs the folder: counting 100k photos is a scan of them)."""
         with self.db.read() as s:
             rows = s.scalars(select(Project).where(LIVE)).all()
             found = [p for p in rows if ref in (p.id, p.folder)]
@@ -153,6 +154,8 @@ class Library:
             if not found:
                 raise LibraryError(f"no project '{ref}' in {self.root}")
             project = found[0]
+            if not counted:
+                return self._info(project)
             return self._info(project, *_counts(s, project.id).get(project.id, (0, 0)))
 
     def _info(self, p: Project, photos: int = 0, pending: int = 0) -> ProjectInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path, PurePath
 
@@ -86,6 +87,21 @@ def child(checked: Path, name: str) -> Path:
     if path.is_symlink():
         raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
     return path
+
+
+def child_status(checked: Path, name: str) -> tuple[Path, os.stat_result | None]:
+    """`child` and the file's own status (None: nothing there) in one system call, for
+    loops that need both: a commit or a restore looks at every file it moves."""
+    if not is_plain_name(name):
+        raise UnsafePathError(f"{name!r}: not a plain name inside {checked.name or checked}")
+    path = checked / name
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return path, None
+    if stat.S_ISLNK(status.st_mode):
+        raise UnsafePathError(f"{path}: a link; PhotoJobs does not follow links in the library")
+    return path, status
 
 
 def is_plain_name(name: str) -> bool:

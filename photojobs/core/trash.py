@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from photojobs.core.crash_points import crash_point
@@ -105,48 +105,80 @@ class JournaledMove:
     target: Path
 
 
+class TrashNames:
+    """The names in a project's `.trash/`, listed once for a whole commit instead of one
+    `lexists` per file: only this library's entries (whose ids never repeat a name in
+    use) add to it while the job runs, so the listing stays true."""
+
+    def __init__(self, trash: Path):
+        self.trash = trash
+        self.taken = set(os.listdir(trash))
+
+    def free(self, entry_id: int, name: str) -> str:
+        """A trash name for the entry, free on disk, now counted as taken."""
+        found = free_trash_name(self.trash, entry_id, name, self.taken)
+        self.taken.add(found)
+        return found
+
+
+_JOURNAL_INSERT = (
+    "INSERT INTO trash_entries (id, project_id, photo_id, photo_base, original_name,"
+    " trash_name, size, status, trashed_at, task_id, photo_json)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def journal_moves(
-    db: Database, project_id: str, project_dir: Path, moves: list[TrashMove], task_id: str | None
+    db: Database,
+    project_id: str,
+    project_dir: Path,
+    moves: list[TrashMove],
+    task_id: str | None,
+    names: TrashNames | None = None,
 ) -> list[JournaledMove]:
     """Pending entries for a batch of moves, in one transaction, each with a trash name
     free on disk. Nothing has moved yet: `settle_pending` drops any entry whose file is
-    still in its place."""
+    still in its place. `names`: the trash as listed at the start of the job."""
     if not moves:
         return []
     trash = project_subdir(project_dir, TRASH_DIR, create=True)
+    names = names if names is not None and names.trash == trash else TrashNames(trash)
     now = time.time()
-    rows = [
-        {
-            "project_id": project_id,
-            "photo_id": m.photo_id,
-            "photo_base": m.photo_base,
-            "original_name": m.name,
-            "trash_name": "",
-            "size": m.size,
-            "status": PENDING,
-            "trashed_at": now,
-            "task_id": task_id,
-            "photo_json": m.photo_json,
-        }
-        for m in moves
-    ]
-    with db.write() as s:  # bulk statements: the ORM's unit of work cost more than the moves
-        ids = s.scalars(
-            insert(TrashEntry).returning(TrashEntry.id, sort_by_parameter_order=True), rows
-        ).all()
+    # One executemany of plain tuples: the ORM's bulk insert with RETURNING, and a second
+    # pass for the names, cost more than the moves themselves. The ids are chosen under
+    # the write lock (BEGIN IMMEDIATE), so no other writer can take them meanwhile, and
+    # each trash name is known before the row is written.
+    with db.write() as s:
+        conn = s.connection()
+        last = conn.exec_driver_sql("SELECT MAX(id) FROM trash_entries").scalar()
+        first = int(last or 0) + 1
         journaled = [
             JournaledMove(
-                entry_id,
+                first + i,
                 move,
                 move.source or child(project_dir, move.name),
-                # a plain name (the source's, prefixed) that free_trash_name found unused
-                trash / free_trash_name(trash, entry_id, move.name),
+                trash / names.free(first + i, move.name),
             )
-            for entry_id, move in zip(ids, moves, strict=True)
+            for i, move in enumerate(moves)
         ]
-        s.execute(
-            update(TrashEntry),
-            [{"id": j.entry_id, "trash_name": j.target.name} for j in journaled],
+        conn.exec_driver_sql(
+            _JOURNAL_INSERT,
+            [
+                (
+                    j.entry_id,
+                    project_id,
+                    j.move.photo_id,
+                    j.move.photo_base,
+                    j.move.name,
+                    j.target.name,
+                    j.move.size,
+                    PENDING,
+                    now,
+                    task_id,
+                    j.move.photo_json,
+                )
+                for j in journaled
+            ],
         )
     crash_point("trash:journaled")
     return journaled
@@ -161,14 +193,16 @@ def settle_moves(s: Session, moved: list[int], not_moved: list[int]) -> None:
         s.execute(delete(TrashEntry).where(TrashEntry.id.in_(not_moved)))
 
 
-def free_trash_name(trash: Path, entry_id: int, name: str) -> str:
+def free_trash_name(trash: Path, entry_id: int, name: str, taken: set[str] | None = None) -> str:
     """`0000042_IMG_1.JPG`; another suffix when that name is taken on disk (a trash kept
-    from before the database was replaced), since `os.replace` would overwrite it."""
+    from before the database was replaced), since `os.replace` would overwrite it.
+    `taken`: the trash's names, listed by the caller, instead of a look at the disk."""
     n = 1
     while True:
         prefix = f"{entry_id:07d}{'' if n == 1 else f'-{n}'}_"
         candidate = prefix + _clip(name, NAME_MAX_BYTES - len(prefix))
-        if not os.path.lexists(trash / candidate):
+        in_use = candidate in taken if taken is not None else os.path.lexists(trash / candidate)
+        if not in_use:
             return candidate
         n += 1
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from photojobs.core.db.models import Photo
+from photojobs.core.formats import PhotoFiles
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.marks.marking import change_tags
 from photojobs.core.photos import (
@@ -16,6 +20,7 @@ from photojobs.core.photos import (
     PendingCounts,
     PhotoRecord,
     ScanResult,
+    files_json,
     iter_records,
     list_folder,
     pending_counts,
@@ -342,3 +347,11 @@ def test_records_read_in_small_batches_keep_natural_order_and_tags(
     assert [p.base for p in batched] == ["A", "B", "SLOW_2", "slow_3", "SLOW_10"]
     assert [p.id for p in batched] == [ids[p.base] for p in batched]
     assert batched[-1].tags == ("Places|Paris",)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), max_size=6))
+def test_files_json_is_what_json_dumps_writes(names: list[str]) -> None:
+    """Rows written by older versions hold json.dumps' text; a different spelling of the
+    same names would make every photo look out of step with its folder."""
+    files = PhotoFiles("P", jpg=names)
+    assert files_json(files) == json.dumps(sorted(names), ensure_ascii=False)

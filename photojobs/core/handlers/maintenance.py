@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from photojobs.core import library_trash
+from photojobs.core.collector import collector_paused
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
@@ -78,7 +79,7 @@ def _out_of_step(ctx: JobContext, project_id: str, listing: FolderListing) -> tu
     object."""
     query = select(*FILES_STATE_COLUMNS).where(Photo.project_id == project_id)
     stale, total = [], 0
-    with ctx.db.read() as s:
+    with ctx.db.read() as s, collector_paused():
         for photo_id, base, jpg, raw, other, files_json in s.execute(query):
             total += 1
             on_disk = files_state(listing.photos.get(base) or PhotoFiles(base))
@@ -140,7 +141,7 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     listing = list_folder(folder, hidden)  # the one listing of the folder in this job
     for name in remove_leftovers(folder, hidden):  # no import runs: this job has the project
         ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
-    with ctx.db.read() as s:
+    with ctx.db.read() as s, collector_paused():
         known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
     new = [f for base, f in sorted(listing.photos.items()) if base not in known]
     now, added = time.time(), []

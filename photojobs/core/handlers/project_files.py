@@ -22,7 +22,7 @@ def project_dir(ctx: JobContext, job: JobRecord) -> Path:
     """The job's project folder; a permanent failure when the project or folder is gone, or
     when the folder (or its .trash, .thumb, .preview) is a link that could lead elsewhere."""
     try:
-        p = ctx.library.find_project(job.project_id or "")
+        p = ctx.library.find_project(job.project_id or "", counted=False)
     except LibraryError:
         raise PermanentJobError("the project of this job no longer exists") from None
     try:

@@ -27,8 +27,15 @@ from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord, NewJob
 from photojobs.core.jobs.runner import PermanentJobError
 from photojobs.core.marks.tags import replace_tags
-from photojobs.core.paths import TRASH_DIR, UnsafePathError, child, project_subdir
-from photojobs.core.photos import apply_files, list_folder, photo_from_snapshot, snapshot_tags
+from photojobs.core.paths import TRASH_DIR, UnsafePathError, child_status, project_subdir
+from photojobs.core.photos import (
+    FILES_STATE_COLUMNS,
+    files_change,
+    list_folder,
+    photo_from_snapshot,
+    snapshot_tags,
+    update_photos,
+)
 from photojobs.core.trash import (
     CONFIRMED,
     RESTORED,
@@ -203,8 +210,8 @@ def _check(
     None when it is back already (a restore cut short, settled here), or why not."""
     entry_id, original, trash_name, _, status = entry
     try:  # the project was checked when the job began, its .trash for this batch
-        source = child(trash, trash_name)
-        target = child(folder, original)
+        source, in_trash = child_status(trash, trash_name)
+        target, in_place = child_status(folder, original)
     except UnsafePathError as e:
         return f"{original}: not restored, the trash journal leads outside the project ({e})"
     if status != CONFIRMED:  # a restore of this task cut short, or already done
@@ -213,15 +220,27 @@ def _check(
             _mark(ctx, entry_id, settled)
         if settled == RESTORED:
             return None
-    if not source.exists():
+        in_trash, in_place = _lstat(source), _lstat(target)  # settling may have moved them
+    if in_trash is None:
         return f"{original}: no longer in the trash"
-    if target.exists() and os.path.samefile(source, target):
+    if in_place is not None and _same_file(in_trash, in_place):
         os.unlink(source)  # cut short between link and unlink before journaling existed
         _mark(ctx, entry_id, RESTORED, job.task_id)
         return None
-    if original.casefold() in taken or target.exists():
+    if original.casefold() in taken or in_place is not None:
         return f"{original}: a file with this name is already in the project (not overwritten)"
     return source, target
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _move_back(source: Path, target: Path) -> None:
@@ -273,40 +292,64 @@ def _refresh_photos(
     derivatives must be made again: those whose best source came back (a RAW back beside
     a JPG that never left changes nothing a thumbnail is made from)."""
     listing = list_folder(folder)
-    now, rows, remake = time.time(), [], []
+    now, ids, remake = time.time(), [], []
     bases = [b for b in restored if b in listing.photos]
     with ctx.db.write() as s:
         for start in range(0, len(bases), 500):  # rows read 500 at a time, not one by one
             chunk = bases[start : start + 500]
+            # Surviving rows as plain tuples, updated by one executemany (update_photos):
+            # a restore of 50k files built and flushed 50k ORM objects before.
+            query = select(*FILES_STATE_COLUMNS).where(
+                Photo.project_id == project_id, Photo.base.in_(chunk)
+            )
             found = {
-                r.base: r
-                for r in s.scalars(
-                    select(Photo).where(Photo.project_id == project_id, Photo.base.in_(chunk))
-                )
+                base: (i, (bool(j), bool(r), bool(o), f))
+                for i, base, j, r, o, f in s.execute(query)
             }
+            changes: list[dict[str, Any]] = []
             for base in chunk:
                 files, classes = listing.photos[base], restored[base]
-                row = found.get(base)
-                if row is None or _best_source(files) in classes:
+                if base not in found or _best_source(files) in classes:
                     remake.append(base)
-                if row is None:
-                    snapshot = _snapshot(s, project_id, base)
-                    row = photo_from_snapshot(s, project_id, files, snapshot, now)
-                    if not snapshot and (facts := facts_of_photo(folder, files)) is not None:
-                        apply_facts(row, facts)
-                    s.add(row)
-                    s.flush()  # its id, before the next snapshot picks one
-                    replace_tags(s, row.id, frozenset(), snapshot_tags(snapshot))
-                else:
-                    apply_files(row, files, now)
+                if base not in found:
+                    ids.append(_photo_again(s, ctx, project_id, folder, files, classes, now))
+                    continue
+                photo_id, was = found[base]
+                change = files_change(photo_id, was, files, now) or {"id": photo_id}
                 if FileClass.JPG in classes:
-                    row.keep_jpg = True
+                    change["keep_jpg"] = True
                 if FileClass.RAW in classes:
-                    row.keep_raw = True
-                rows.append(row)
-        s.flush()
-        ids = [r.id for r in rows]
+                    change["keep_raw"] = True
+                if len(change) > 1:
+                    changes.append(change)
+                ids.append(photo_id)
+            update_photos(s, changes)
     return ids, remake
+
+
+def _photo_again(
+    s: Session,
+    ctx: JobContext,
+    project_id: str,
+    folder: Path,
+    files: PhotoFiles,
+    classes: set[FileClass],
+    now: float,
+) -> int:
+    """A row a commit removed, made again from the snapshot its trash entries kept (or,
+    trashed before snapshots were kept, with its capture facts read again)."""
+    snapshot = _snapshot(s, project_id, files.base)
+    row = photo_from_snapshot(s, project_id, files, snapshot, now)
+    if not snapshot and (facts := facts_of_photo(folder, files)) is not None:
+        apply_facts(row, facts)
+    s.add(row)
+    s.flush()  # its id, before the next snapshot picks one
+    replace_tags(s, row.id, frozenset(), snapshot_tags(snapshot))
+    if FileClass.JPG in classes:
+        row.keep_jpg = True
+    if FileClass.RAW in classes:
+        row.keep_raw = True
+    return row.id
 
 
 def _best_source(files: PhotoFiles) -> FileClass | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from photojobs.core.collector import collector_paused
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles
@@ -80,16 +81,19 @@ def read_sidecars(
     failed outcome and is left untouched. `listing`: the folder as the caller just read it."""
     if listing is None:
         listing = list_folder(folder)
-    with db.read() as s:
+    with db.read() as s, collector_paused():
         query = select(Photo.id, Photo.base, Photo.sidecar_mtime_ns).where(
             Photo.project_id == project_id
         )
-        rows = [r for r in s.execute(query) if bases is None or r.base in bases]
+        rows = []  # only photos with a sidecar on disk: most of a 100k project has none
+        for photo_id, base, seen_ns in s.execute(query):
+            files = listing.photos.get(base)
+            if files is not None and files.sidecar and (bases is None or base in bases):
+                rows.append((photo_id, base, seen_ns, files))
     found: list[tuple[int, str, str, os.stat_result, SidecarMarks]] = []
     outcomes = []
-    for photo_id, base, seen_ns in rows:
-        files = listing.photos.get(base)
-        sidecar = sidecar_to_read(folder, files) if files is not None else None
+    for photo_id, base, seen_ns, files in rows:
+        sidecar = sidecar_to_read(folder, files)
         if sidecar is None or sidecar[1].st_mtime_ns == seen_ns:
             continue
         name, st = sidecar

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from types import SimpleNamespace
 
 from handler_kit import Shoot
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from photojobs.core.commits import Workset, pending_workset, start_commit
 from photojobs.core.db.models import Photo
+from photojobs.core.handlers.removal import photo_snapshots
 from photojobs.core.marks.tags import replace_tags, tags_of
-from photojobs.core.photos import KeepDecision
+from photojobs.core.photos import KeepDecision, snapshot_of
 
 CAPTURE = ("date_taken", "camera_make", "camera_model", "width", "height")
 
@@ -159,3 +162,31 @@ def test_the_confirmed_workset_is_stored_with_the_task_and_survives_a_rerun(
     )
     shoot.run_all()
     assert shoot.files() == ["A.JPG", "B.DNG", "B.JPG"]
+
+
+def test_the_snapshot_kept_with_a_trash_entry_is_the_photo_as_snapshot_of_reads_it(
+    shoot: Shoot,
+) -> None:
+    """The commit reads its snapshots as plain rows; they must stay the JSON that
+    `snapshot_of` makes of the photo (booleans as booleans, floats to the last digit)."""
+    with_metadata(shoot, "A", "B")
+    a = shoot.photo("A")
+    assert a is not None
+    with shoot.lib.db.write() as s:
+        s.execute(
+            update(Photo)
+            .where(Photo.id == a.id)
+            .values(rating=5, flag="pick", color_label="red", marked_at=1796236370.8204658)
+        )
+        replace_tags(s, a.id, frozenset(), frozenset({"Places|Paris", "é"}))
+    with shoot.lib.db.read() as s:
+        rows = {r.id: r for r in s.scalars(select(Photo))}
+        expected = {
+            i: json.dumps(snapshot_of(r, tags_of(s, [i]).get(i, ())), ensure_ascii=False)
+            for i, r in rows.items()
+        }
+
+    found = photo_snapshots(SimpleNamespace(db=shoot.lib.db), sorted(rows))  # type: ignore[arg-type]
+
+    assert found == expected
+    assert json.loads(found[a.id])["keep_jpg"] is True

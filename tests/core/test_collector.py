@@ -1,0 +1,65 @@
+"""The cycle collector's pause around big listings: shared by nested and concurrent
+users, ended by the last one, and never turning on a collector someone else turned off."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from photojobs.core.collector import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_restored() -> Iterator[None]:
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_the_collector_is_paused_inside_and_back_after() -> None:
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "the outer pause still holds"
+    assert gc.isenabled()
+
+
+def test_the_pause_ends_with_the_last_of_two_threads() -> None:
+    gc.enable()
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    with collector_paused():
+        thread.start()
+        assert inside.wait(10)
+    assert not gc.isenabled(), "the other thread still lists its folder"
+    release.set()
+    thread.join(10)
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_elsewhere_stays_off() -> None:
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_an_error_inside_still_ends_the_pause() -> None:
+    gc.enable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("listing failed")
+    assert gc.isenabled()
