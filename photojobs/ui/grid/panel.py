@@ -192,7 +192,7 @@ class GridPanel(QWidget):
         row = self.model.row_of(anchor[0]) if anchor else -1
         if anchor is None or row < 0:
             return
-        rect = self.view.visualRect(self.model.index(row))  # lays out the new rows first
+        rect = self.view.visualRect(self.model.index(row))
         if rect.isValid():
             bar = self.view.verticalScrollBar()
             bar.setValue(bar.value() + rect.top() - anchor[1])
