@@ -269,7 +269,15 @@ class LibrarySession(QObject):
 
     def commit(self, project: ProjectInfo, workset: Workset | None = None) -> CommitStarted:
         """Moves exactly `workset` (what the person confirmed), or all that is pending."""
-        started = start_commit(self.library, self.store, project, workset)
+        return self.follow_commit(project, self.queue_commit(project, workset))
+
+    def queue_commit(self, project: ProjectInfo, workset: Workset | None = None) -> CommitStarted:
+        """The database half of `commit`, safe on any thread (a big workset is a big write);
+        hand its result to `follow_commit` on the GUI thread."""
+        return start_commit(self.library, self.store, project, workset)
+
+    def follow_commit(self, project: ProjectInfo, started: CommitStarted) -> CommitStarted:
+        """Announces a commit `queue_commit` stored and wakes the worker loop."""
         if started.created:
             self._commits[started.task_id] = (project.id, started.workset.photo_ids)
         self.loop.announce_task(started.task_id)

@@ -8,15 +8,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-from photojobs.core.commits import NothingToCommit, Workset
+from photojobs.core.commits import CommitStarted, NothingToCommit, Workset
 from photojobs.core.jobs.events import JobEvent, TaskEvent
 from photojobs.core.photos import PendingCounts
 from photojobs.ui.background import Background, Ticket
 from photojobs.ui.commit_bar import CommitBar
 
 if TYPE_CHECKING:
+    from photojobs.core.library import ProjectInfo
     from photojobs.ui.main_window import MainWindow
 
 FINAL = ("completed", "failed", "canceled")
@@ -30,6 +31,7 @@ class CommitFlow(QObject):
         self.project_id: str | None = None  # of the running commit
         self.workset = Workset()
         self.dialog: QMessageBox | None = None
+        self._step = ""  # "counting", "asking" or "starting" while a commit is on its way
         self.counting = Background(self, name="pending deletions")
         self._counting: Ticket[PendingCounts] | None = None
         loop = self.session.loop
@@ -41,10 +43,21 @@ class CommitFlow(QObject):
         self.session.signals.job_changed.connect(self._job_changed)
 
     def commit(self) -> None:
+        """Reads what would move on a helper thread (a pass over the project's decisions:
+        tens of milliseconds at 100k photos), then asks; nothing happens twice while a
+        question or a start is on its way."""
         project = self.window.project
-        if project is None or self.task_id is not None:
+        if project is None or self.task_id is not None or self._step:
             return
-        workset = self.session.pending_workset(project.id)
+        read = partial(self.session.pending_workset, project.id)
+        self._step = "counting"
+        self.counting.run(read, partial(self._ask, project), failed=self._not_started)
+
+    def _ask(self, project: ProjectInfo, workset: Workset) -> None:
+        self._step = ""
+        shown = self.window.project
+        if shown is None or shown.id != project.id:
+            return  # the person moved on to another project meanwhile
         counts = workset.counts
         if counts.photos == 0:
             self.window.toast("Nothing to commit: no deletions are pending.", "info")
@@ -64,19 +77,41 @@ class CommitFlow(QObject):
         )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(commit_button)
+        box.finished.connect(partial(self._answered, box, commit_button, project, workset))
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # the last question, kept until now for a look at it
         self.dialog = box
-        box.exec()
+        self._step = "asking"
+        box.open()  # window-modal, without a nested event loop
+
+    def _answered(
+        self,
+        box: QMessageBox,
+        commit_button: QAbstractButton,
+        project: ProjectInfo,
+        workset: Workset,
+        _result: int,
+    ) -> None:
+        self._step = ""
         if box.clickedButton() is not commit_button:
             return
-        try:
-            started = self.session.commit(project, workset)
-        except NothingToCommit as e:
-            self.window.toast(str(e), "info")
-            return
+        store = partial(self.session.queue_commit, project, workset)  # a big write: off here
+        self._step = "starting"
+        self.counting.run(store, partial(self._started, project), failed=self._not_started)
+
+    def _started(self, project: ProjectInfo, started: CommitStarted) -> None:
+        self._step = ""
+        started = self.session.follow_commit(project, started)
         self.task_id, self.project_id = started.task_id, project.id
         self.workset = started.workset
-        self.bar.show_committing(started.workset.counts.photos or counts.photos)
+        self.bar.show_committing(started.workset.counts.photos or started.pending.photos)
         self.refresh()
+
+    def _not_started(self, error: BaseException) -> None:
+        self._step = ""
+        if not isinstance(error, NothingToCommit):
+            raise error
+        self.window.toast(str(error), "info")
 
     def refresh(self) -> None:
         """The bar for the project shown: its commit now, and what waits for the next one

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self._projects_timer = QTimer(self)
         self._projects_timer.setSingleShot(True)
         self._projects_timer.setInterval(1000)
-        self._projects_timer.timeout.connect(lambda: self.projects.refresh())
+        self._projects_timer.timeout.connect(self.projects.refresh_counts)
         self._build_actions()
         self._connect()
         self.processes = install_processes(self, session)  # dock, toasts on task ends

@@ -82,6 +82,7 @@ class ProjectsPanel(QWidget):
         self.session = session
         self.model = ProjectsModel(self)
         self.counting = Background(self, name="project counts")
+        self._counting = self._count_again = False
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Projects")
@@ -107,12 +108,22 @@ class ProjectsPanel(QWidget):
         self.deleted_dialog: DeletedProjectsDialog | None = None
 
     def refresh_counts(self) -> None:
-        """Counts read on a helper thread (a pass over every photo), applied when ready."""
-        if self.counting.busy():
+        """Counts read on a helper thread (a pass over every photo), applied when ready;
+        asked again while a count is on its way, it counts once more after that one."""
+        if self._counting:
+            self._count_again = True
             return
-        self.counting.run(self.session.projects, self._apply_counts, failed=_library_closed)
+        self._counting, self._count_again = True, False
+        self.counting.run(self.session.projects, self._apply_counts, failed=self._not_counted)
+
+    def _not_counted(self, error: BaseException) -> None:
+        self._counting = False
+        _library_closed(error)
 
     def _apply_counts(self, projects: list[ProjectInfo]) -> None:
+        self._counting = False
+        if self._count_again:
+            self.refresh_counts()
         if [p.id for p in projects] == [p.id for p in self.model.projects]:
             self.model.update(projects)
         else:

@@ -46,3 +46,19 @@ def press(
 def answer(box: QMessageBox | None, text: str) -> None:
     assert box is not None
     next(b for b in box.buttons() if b.text() == text).click()
+
+
+def commit_through_dialog(qtbot: QtBot, window: MainWindow, button: str = "") -> None:
+    """Commit as a person does: the question opens once the pending files are counted (on a
+    helper thread), then one click, by default on "Commit (n)", which starts the task."""
+    window.commit()
+    qtbot.waitUntil(lambda: window.commit_dialog is not None and window.commit_dialog.isVisible())
+    box = window.commit_dialog
+    assert box is not None
+    if button:
+        answer(box, button)
+    else:
+        role = QMessageBox.ButtonRole.AcceptRole
+        next(b for b in box.buttons() if box.buttonRole(b) == role).click()
+    if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
+        qtbot.waitUntil(lambda: window.commit_task is not None)

@@ -19,7 +19,7 @@ from photojobs.core.marks.filters import PhotoFilter as MarksFilter
 from photojobs.ui.grid.delegate import PADDING
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tags_panel import TagNameRole
-from tests.ui.cull_kit import answer, flags, press
+from tests.ui.cull_kit import answer, commit_through_dialog, flags, press
 from tests.ui.waiting import settled
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -129,8 +129,7 @@ def test_discard_rejected_then_commit_trashes_exactly_the_rejected_photos(
     assert window.decisions.undo_action.text() == "Undo Discard rejected photos (2 photos)"
 
     qtbot.waitUntil(lambda: window.commit_bar.commit_button.isVisible())
-    QTimer.singleShot(0, lambda: answer(window.commit_dialog, "Commit (2)"))
-    window.commit()
+    commit_through_dialog(qtbot, window, "Commit (2)")
     qtbot.waitUntil(lambda: window.commit_task is None, timeout=30_000)
     trash = sorted(p.name.split("_", 1)[1] for p in (project.path / ".trash").iterdir())
     assert trash == sorted(f"{b}.{ext}" for b in rejected for ext in ("DNG", "JPG"))

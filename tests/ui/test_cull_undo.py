@@ -11,7 +11,7 @@ from photojobs.core.library import Library
 from photojobs.core.photos import KeepDecision
 from photojobs.ui.main_window import MainWindow
 from photojobs.ui.tray import Tray
-from tests.ui.cull_kit import answer, flags, make_project, press
+from tests.ui.cull_kit import answer, commit_through_dialog, flags, make_project, press
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -123,8 +123,7 @@ def test_a_paused_commit_moves_exactly_what_was_confirmed(
     session.loop.set_paused(True)
     press(qtbot, window, 0, Qt.Key.Key_Delete)
 
-    QTimer.singleShot(0, lambda: answer(window.commit_dialog, "Commit (1)"))
-    window.commit()
+    commit_through_dialog(qtbot, window, "Commit (1)")
     assert window.commit_task is not None
     qtbot.waitUntil(lambda: "waits: processing is paused" in window.commit_bar.label.text())
     assert window.commit_bar.resume_button.isVisible()

@@ -18,6 +18,7 @@ from photojobs.core.photos import KeepDecision, scan_project
 from photojobs.runtime.session import LibrarySession
 from photojobs.ui.grid.model import PhotoGridModel, PhotoRowRole
 from photojobs.ui.main_window import MainWindow
+from tests.ui.cull_kit import commit_through_dialog
 from tests.ui.waiting import settled
 
 DATA = Path(__file__).parents[1] / "data"
@@ -115,14 +116,7 @@ def test_commit_through_the_dialog_empties_the_bar(
     select_rows(window, 0, 1)
     window.decide(KeepDecision.NONE)
     qtbot.waitUntil(window.commit_bar.isVisible)
-
-    def accept() -> None:
-        box = window.commit_dialog
-        button = next(b for b in box.buttons() if b.text().startswith("Commit"))
-        button.click()
-
-    QTimer.singleShot(50, accept)
-    window.commit()
+    commit_through_dialog(qtbot, window)
     qtbot.waitUntil(lambda: not window.commit_bar.isVisible(), timeout=15_000)
     qtbot.waitUntil(lambda: window.grid.model.rowCount() == 4)  # the grid follows on its timer
     trash = window.project.path / ".trash"
@@ -133,9 +127,7 @@ def test_commit_cancelled_in_the_dialog_changes_nothing(qtbot, window: MainWindo
     select_rows(window, 0)
     window.decide(KeepDecision.NONE)
     qtbot.waitUntil(window.commit_bar.isVisible)
-    cancel = QMessageBox.StandardButton.Cancel
-    QTimer.singleShot(50, lambda: window.commit_dialog.button(cancel).click())
-    window.commit()
+    commit_through_dialog(qtbot, window, "Cancel")
     assert window.commit_task is None
     assert window.commit_bar.isVisible()
 

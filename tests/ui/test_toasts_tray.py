@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from processes_kit import Script
-from PySide6.QtCore import QSettings, QThreadPool, QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from photojobs.core.jobs.events import TaskEvent
 from photojobs.core.jobs.queries import get_task
@@ -24,6 +24,7 @@ from photojobs.ui.processes.announcer import Announcement
 from photojobs.ui.toasts import MAX_VISIBLE, SHADOW, Toast, ToastStack
 from photojobs.ui.tray import KEEP, QUIT, STAY, Notifier, Tray
 from tests.core.importing.conftest import run_jobs
+from tests.ui.cull_kit import commit_through_dialog
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -382,16 +383,7 @@ def test_commit_through_the_window_completes_with_one_files_removed_toast(
     window.grid.select_row(0)
     session.decide(shoot.id, ["IMG_0001", "IMG_0003"], KeepDecision.NONE)
     shown = Shown(window.processes.toasts)
-
-    def accept() -> None:
-        box = window.commit_dialog
-        (commit_button,) = [
-            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
-        ]
-        commit_button.click()
-
-    QTimer.singleShot(0, accept)
-    window.commit()
+    commit_through_dialog(qtbot, window)
     task_id = window.commit_task
     assert task_id is not None
     model = window.processes.model
