@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from photojobs.core.collector import collector_paused
+from photojobs.core.collector import collector_paused, whole_job_collector_paused
+from photojobs.core.handlers import history, maintenance, removal, restore
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +64,39 @@ def test_an_error_inside_still_ends_the_pause() -> None:
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("listing failed")
     assert gc.isenabled()
+
+
+def test_a_whole_job_runs_paused_and_gives_the_collector_back_even_when_it_fails() -> None:
+    gc.enable()
+    seen: list[bool] = []
+
+    @whole_job_collector_paused
+    def handler(fail: bool) -> str:
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("a file went missing")
+        return "done"
+
+    assert handler(False) == "done"
+    with pytest.raises(RuntimeError):
+        handler(True)
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        removal.file_removal,
+        restore.restore_files,
+        maintenance.manifest_check,
+        maintenance.folder_check,
+        maintenance.manifest_cleaning,
+        maintenance.trash_maintenance,
+        history.history_cleaning,
+    ],
+)
+def test_the_handlers_that_walk_a_whole_project_run_paused(handler) -> None:
+    """Their listings die before the collector looks again (GUI stalls at 100k photos)."""
+    assert handler.__wrapped__.__name__ == handler.__name__
+    assert handler.__code__ is whole_job_collector_paused(len).__code__

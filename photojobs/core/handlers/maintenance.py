@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from photojobs.core import library_trash
-from photojobs.core.collector import collector_paused
+from photojobs.core.collector import collector_paused, whole_job_collector_paused
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
 from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
@@ -47,6 +47,7 @@ CHUNK = 200  # photos per write transaction, so a large project never holds the 
 MAKES_DERIVATIVES = ("import_files", "upload_postprocess", "generate_derivatives", "file_removal")
 
 
+@whole_job_collector_paused
 def manifest_check(ctx: JobContext, job: JobRecord) -> None:
     """Finish half-done trash moves, repair `.project.yaml`, update known photos from disk."""
     folder = project_dir(ctx, job)
@@ -132,6 +133,7 @@ def _keep_broken(bad: Path) -> None:
     os.replace(bad, kept)
 
 
+@whole_job_collector_paused
 def folder_check(ctx: JobContext, job: JobRecord) -> None:
     """Add photos found on disk that the database lacks; derivatives for those, and for
     photos whose derivatives a crash or a cancel left pending."""
@@ -210,6 +212,7 @@ def _unsettled(ctx: JobContext, project_id: str, added: set[str]) -> list[str]:
         return [b for b in pending if b not in added]
 
 
+@whole_job_collector_paused
 def manifest_cleaning(ctx: JobContext, job: JobRecord) -> None:
     """Remove rows (and derivatives) of photos with no file left in any class."""
     folder = project_dir(ctx, job)
@@ -228,6 +231,7 @@ def manifest_cleaning(ctx: JobContext, job: JobRecord) -> None:
         ctx.emit(PhotosChanged(project_id, tuple(i for i, _ in gone), removed=True))
 
 
+@whole_job_collector_paused
 def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
     """Delete trash older than the retention, measured from when it was trashed."""
     folder = project_dir(ctx, job)

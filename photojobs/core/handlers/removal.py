@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from photojobs.core.collector import whole_job_collector_paused
 from photojobs.core.commits import Workset
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo, TrashEntry
@@ -86,6 +87,7 @@ class PhotoPlan:
     moved: list[str] = field(default_factory=list)
 
 
+@whole_job_collector_paused
 def file_removal(ctx: JobContext, job: JobRecord) -> None:
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""

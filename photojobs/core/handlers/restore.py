@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from photojobs.core.collector import whole_job_collector_paused
 from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo, TrashEntry
 from photojobs.core.formats import FileClass, PhotoFiles, classify
@@ -48,6 +49,7 @@ from photojobs.core.trash import (
 Entry = tuple[int, str, str, str, str]  # id, original name, trash name, base, status
 
 
+@whole_job_collector_paused
 def restore_files(ctx: JobContext, job: JobRecord) -> None:
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
