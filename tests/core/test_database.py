@@ -278,6 +278,12 @@ def test_read_does_not_block_a_writer(db: Database, db_path: Path) -> None:
             "SELECT id FROM photos WHERE project_id = 'p' ORDER BY natural_name",
             "photos_project_name",
         ),
+        # ... and by date (the default), undated last, then by name: no sort either.
+        (
+            "SELECT id FROM photos WHERE project_id = 'p'"
+            " ORDER BY date_taken IS NULL, date_taken, natural_name",
+            "photos_project_taken_name",
+        ),
     ],
 )
 def test_lookups_that_grow_with_history_use_an_index(db_path: Path, sql: str, index: str) -> None:

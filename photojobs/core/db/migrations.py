@@ -176,7 +176,15 @@ ALTER TABLE photos ADD COLUMN natural_name TEXT;
 CREATE INDEX photos_project_name ON photos (project_id, natural_name);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
+# v8, the grid's default order (by date, undated last, then by name) from an index, as the
+# order by name already was: at 100k photos SQLite's sort took 78 ms of a first paint that
+# must come within 300 ms, the index walk 30 ms.
+V8 = """
+CREATE INDEX photos_project_taken_name
+    ON photos (project_id, date_taken IS NULL, date_taken, natural_name);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -28,6 +28,13 @@ class Photo(Base):
         Index("photos_project_date", "project_id", "date_taken"),
         Index("photos_project_rating", "project_id", "rating"),
         Index("photos_project_name", "project_id", "natural_name"),
+        Index(  # the grid's order by date: undated last, then by name (schema v8)
+            "photos_project_taken_name",
+            "project_id",
+            text("date_taken IS NULL"),
+            "date_taken",
+            "natural_name",
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
