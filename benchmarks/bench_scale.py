@@ -37,6 +37,7 @@ from photojobs.core.config import load_config
 from photojobs.core.handlers import default_registry
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
+from photojobs.core.natural import natural_text
 from photojobs.core.photos import KeepDecision, set_keep
 from photojobs.runtime.worker import WorkerLoop
 
@@ -122,6 +123,24 @@ def floor_replace(folder: Path, n: int) -> float:
     return t
 
 
+def floor_insert(db: Path, project_id: str, n: int) -> float:
+    """n photo rows (with their natural names) in one executemany: SQLite and its indexes
+    alone, what any scan pays whatever it is written in."""
+    con = sqlite3.connect(db)
+    rows = [
+        (project_id, f"P{i:06d}", natural_text(f"P{i:06d}"), f'["P{i:06d}.DNG", "P{i:06d}.JPG"]')
+        for i in range(n)
+    ]
+    sql = (
+        "INSERT INTO photos (project_id, base, natural_name, files_json, created_at, "
+        "updated_at, jpg_available, raw_available, keep_jpg, keep_raw) "
+        "VALUES (?, ?, ?, ?, 0, 0, 1, 1, 1, 1)"
+    )
+    t = timed(lambda: (con.executemany(sql, rows), con.commit()))
+    con.close()
+    return t
+
+
 def floor_query(db: Path, sql: str, *args: object) -> float:
     con = sqlite3.connect(db)
     t = timed(lambda: con.execute(sql, args).fetchall())
@@ -139,9 +158,14 @@ def bench_project(root: Path, n: int) -> list[Row]:
     idle_s, idle_mb = cli_run(cli, "project", "list", "--json")
     rows.append(("photojobs-cli project list", 1, idle_s, None, "", idle_mb))
 
+    empty = root / "floor.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(empty) as copy:
+        source.backup(copy)  # the schema and indexes, no photo yet
     scan_s, scan_mb = cli_run(cli, "scan", "Scale", "--json")
     floor = floor_scandir(project.path)
     rows.append(("photojobs-cli scan", n, scan_s, floor, "one os.scandir", scan_mb))
+    floor = floor + floor_insert(empty, project.id, n)
+    rows.append(("  the same scan", n, scan_s, floor, "+ one executemany of the rows", None))
     con = sqlite3.connect(db)
     con.execute("UPDATE photos SET thumbnail_status = 'done', preview_status = 'done'")
     con.commit()

@@ -18,7 +18,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    insert,
     or_,
     select,
     update,
@@ -344,10 +343,11 @@ def _scan_batch(
             updated.append(change)
             result.updated.append(files.base)
     if added:
-        session.execute(insert(Photo), added)
+        session.execute(PHOTOS.insert(), added)  # Core, no ORM bulk step: 445 -> 331 ms / 25k
     update_photos(session, updated)
 
 
+PHOTOS = cast(Table, Photo.__table__)
 FilesState = tuple[bool, bool, bool, str]  # jpg, raw, other available; files_json
 # id, base, then a row's FilesState as stored (read as plain tuples: no ORM object)
 FILES_STATE_COLUMNS = (
