@@ -105,7 +105,10 @@ def line(n: int, case: str, seconds: float, stalls: Stalls, extra: str = "") -> 
 
 
 def painted(grid: GridPanel) -> None:
+    """Until the cells on screen are painted with their rows (read on a helper thread)."""
     run_until(lambda: not grid.model.loading)
+    grid.view.viewport().repaint()  # asks for the rows on screen
+    run_until(lambda: not grid.model.reading_rows)
     grid.view.viewport().repaint()
     QCoreApplication.processEvents()
 
@@ -150,6 +153,7 @@ def bench_panel(lib: Library, n: int) -> None:
             bar.setValue(bar.value() + bar.pageStep())
             grid.view.viewport().repaint()
             QCoreApplication.processEvents()
+            run_until(lambda: not grid.model.reading_rows)  # each screen painted with its rows
         seconds = time.perf_counter() - t
     kept = len(grid.model._rows)  # what this benchmark is about
     line(n, "scroll end to end", seconds, stalls, f"({kept} rows kept read)")

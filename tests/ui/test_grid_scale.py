@@ -178,3 +178,39 @@ def test_the_thumbnail_cache_is_bounded_by_bytes_not_by_count(qtbot, monkeypatch
     assert not [k for k in loader._cache if 100 <= k[0] < 300]
     assert loader.cache_bytes == sum(p.width() * p.height() * 4 for p in loader._cache.values())
     loader.shutdown()
+
+
+def test_rows_on_screen_are_read_on_a_helper_and_a_read_older_than_a_change_is_not_kept(
+    qtbot, library: Library, project: ProjectInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of rows is a database read: the GUI thread asks for it and paints a loading
+    tile meanwhile; a page read before a change arrives after it, and is read again."""
+    import threading
+
+    readers: list[str] = []
+    gate = threading.Event()
+    load_rows = grid_model.load_rows
+
+    def slow_read(*args, **kwargs):
+        readers.append(threading.current_thread().name)
+        rows = load_rows(*args, **kwargs)
+        gate.wait(10)  # the change below lands while this page is on its way
+        return rows
+
+    monkeypatch.setattr(grid_model, "load_rows", slow_read)
+    model = PhotoGridModel(library.db)
+    model.show_project(project.id)
+    settled(model)
+    first = model.index(0)
+    assert model.data(first) is None, "not read yet: a loading tile"
+    qtbot.waitUntil(lambda: bool(readers))
+    assert model.reading_rows
+    with library.db.write() as s:
+        s.execute(update(Photo).where(Photo.id == model.photo_id(0)).values(rating=4))
+    model.photos_changed([model.photo_id(0)])
+    gate.set()
+    qtbot.waitUntil(lambda: not model.reading_rows and model.data(first) is not None)
+    qtbot.waitUntil(lambda: not model.reading_rows)
+    assert model.data(first, grid_model.PhotoRowRole).rating == 4, "the older page was not kept"
+    assert "MainThread" not in readers
+    model.shutdown()

@@ -72,6 +72,9 @@ class PhotoGridModel(QAbstractListModel):
         self._page_timer.setSingleShot(True)
         self._page_timer.timeout.connect(self._load_wanted)
         self._background = Background(self, name="grid: which photos show")
+        self._pages = Background(self, name="grid: rows of the photos shown")
+        self._reading: set[int] = set()  # first rows of the pages on their way
+        self._rows_version = 0  # a page read before a change is read again, not kept
         self._asking: Ticket[tuple[Change, int]] | None = None
         self._ask_again = False
         self._choice = 0  # counts changes of project, filter or order
@@ -118,6 +121,7 @@ class PhotoGridModel(QAbstractListModel):
         self.beginResetModel()
         self.project_id = project_id
         self._rows.clear()
+        self._rows_version += 1
         self._set_ids([])
         self._total = 0
         self.endResetModel()
@@ -135,6 +139,11 @@ class PhotoGridModel(QAbstractListModel):
     def loading(self) -> bool:
         """The ids asked for have not arrived yet."""
         return self._asking is not None
+
+    @property
+    def reading_rows(self) -> bool:
+        """Rows of photos on screen are being read (their cells show a loading tile)."""
+        return bool(self._reading or self._wanted)
 
     def when_settled(self, action: Callable[[], None]) -> None:
         """Now if nothing is being asked, else once the answer is applied."""
@@ -196,6 +205,7 @@ class PhotoGridModel(QAbstractListModel):
         to drop every row read and repaint what shows than to find each one's row (50k
         lookups held the GUI thread ~100 ms)."""
         changed = set(photo_ids)
+        self._rows_version += 1
         if changed and len(changed) <= MANY_CHANGED:
             for pid in changed:
                 self._rows.pop(pid, None)
@@ -243,6 +253,7 @@ class PhotoGridModel(QAbstractListModel):
     def shutdown(self) -> None:
         """Stop asking (the window closes)."""
         self._background.shutdown()
+        self._pages.shutdown()
         self._asking = None
 
     def _announce(self, changed: set[int] | None) -> None:
@@ -296,14 +307,28 @@ class PhotoGridModel(QAbstractListModel):
             self._page_timer.start(0)
 
     def _load_wanted(self) -> None:
-        pages, self._wanted = sorted(self._wanted), set()
+        """Read the pages painted cells asked for on a helper thread (a read of 200 rows
+        holds the GIL and waits on SQLite: not here), one read at a time."""
+        pages = sorted(self._wanted - self._reading)
+        self._wanted = set()
         for start in pages:
             ids = self._ids[start : start + PAGE]
             if not ids:
                 continue
-            self._keep_rows(load_rows(self.db, ids))
-            end = min(start + PAGE, len(self._ids)) - 1
-            self.dataChanged.emit(self.index(start), self.index(end))
+            self._reading.add(start)
+            read = partial(load_rows, self.db, ids)
+            self._pages.run(read, partial(self._page_read, start, self._rows_version, ids))
+
+    def _page_read(
+        self, start: int, version: int, ids: list[int], rows: dict[int, PhotoRow]
+    ) -> None:
+        self._reading.discard(start)
+        if version != self._rows_version:  # a change came meanwhile: what shows asks again
+            rows = {}
+        self._keep_rows(rows)
+        shown = [r for pid in ids if (r := self.row_of(pid)) >= 0]
+        if shown:  # where those photos are now (rows may have moved meanwhile)
+            self.dataChanged.emit(self.index(min(shown)), self.index(max(shown)))
 
 
 def _ids_and_total(
