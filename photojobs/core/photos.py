@@ -22,13 +22,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
 from photojobs.core.collector import collector_paused
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FolderListing, PhotoFiles, group_files
 from photojobs.core.marks.tags import tags_of
-from photojobs.core.natural import natural_key, natural_text
+from photojobs.core.natural import natural_text
 
 # Capture facts kept as columns (sorted and filtered on); the rest is in metadata_json.
 METADATA_COLUMNS = (
@@ -440,23 +441,15 @@ RECORD_COLUMNS = (
 def iter_records(
     session: Session, where: Sequence[ColumnElement[bool]], batch: int = SCAN_BATCH
 ) -> Iterator[PhotoRecord]:
-    """The photos matching `where` with their tags, in natural order of base name, read a
-    batch at a time: only the (id, base) pairs that set the order are held for all photos."""
-    pairs = sorted(
-        session.execute(select(Photo.id, Photo.base).where(*where)),
-        key=lambda pair: natural_key(pair[1]),  # SLOW_2, SLOW_10
-    )
-    order = [photo_id for photo_id, _ in pairs]
-    del pairs
-    for start in range(0, len(order), batch):
-        chunk = order[start : start + batch]
-        query = select(*RECORD_COLUMNS).where(Photo.id.in_(chunk))
-        rows: dict[int, Any] = {r.id: r for r in session.execute(query)}  # Core rows
-        tags = tags_of(session, chunk)
-        for photo_id in chunk:
-            row = rows.get(photo_id)
-            if row is not None:
-                yield PhotoRecord.of(row, tags.get(photo_id, ()))
+    """The photos matching `where` with their tags, in natural order of base name (SLOW_2,
+    SLOW_10), streamed a batch at a time: SQLite walks `photos_project_name` for the order
+    (no sort of 100k names in Python), and only one batch of rows is held."""
+    query = select(*RECORD_COLUMNS).where(*where).order_by(Photo.natural_name, Photo.base)
+    result: Result[Any] = session.execute(query.execution_options(yield_per=batch))
+    for rows in result.partitions():
+        tags = tags_of(session, [row.id for row in rows])
+        for row in rows:
+            yield PhotoRecord.of(row, tags.get(row.id, ()))
 
 
 class DecisionError(ValueError):
