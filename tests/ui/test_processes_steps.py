@@ -16,7 +16,9 @@ from sqlalchemy import update
 
 from photojobs.cli.main import main
 from photojobs.core.config import Config
-from photojobs.core.db.models import Photo
+from photojobs.core.db.models import Job, Photo
+from photojobs.core.jobs.events import JobEvent
+from photojobs.core.jobs.model import NewJob
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision, scan_project, set_keep
@@ -168,3 +170,32 @@ def test_with_maintenance_hidden_a_commit_adds_up_from_its_children_shown(
     assert shown.index(0, Column.PROGRESS).data(ProgressRole) == tuple(
         map(sum, zip(*every, strict=True))
     )
+
+
+def test_a_follow_up_queued_beside_the_last_step_keeps_the_task_running(
+    session: LibrarySession, culled: ProjectInfo
+) -> None:
+    """The commit's hidden maintenance step can finish before the follow-up that makes the
+    RAW-only photos' thumbnails again is claimed: the row must not read Completed meanwhile
+    (it did, then Running again, under load)."""
+    store = session.store
+    model = ProcessesModel(session.library, show_maintenance=False)
+    task_id, _ = store.start_task("change_commit", project_id=culled.id, payload={})
+    removal = store.claim("test-worker")
+    assert removal is not None and removal.task_id == task_id
+    model.on_job_event(JobEvent.of(removal))
+    remake = NewJob("generate_derivatives", {"bases": ["P0"]}, priority=60, source="user")
+    finished, *enqueued = store.complete(removal.id, "test-worker", followups=[remake])
+    model.on_job_event(JobEvent.of(finished))
+    follow_up = next(j for j in enqueued if j.type == "generate_derivatives")
+    for job in enqueued:
+        if job.id == follow_up.id:
+            continue  # not claimed yet: the dock hears nothing of it
+        with session.library.db.write() as s:
+            s.execute(
+                update(Job).where(Job.id == job.id).values(status="completed", finished_at=1.0)
+            )
+        model.on_job_event(JobEvent.of(store.get(job.id)))
+    index = model.task_index(task_id, Column.STATUS)
+    assert index.data(StatusRole) == "running"
+    assert model.task(task_id).job_row(follow_up.id) is not None

@@ -174,9 +174,11 @@ class ProcessesModel(QAbstractItemModel):
             return
         job = task.job_row(e.job_id)
         if job is None:
-            record = self.store.get(e.job_id)
-            if record is not None:
-                self._update_task(task, lambda: self._append_job(task, record))
+            # A job of the task not seen yet: read all of them (a short read), so a
+            # follow-up queued beside it is known too. Otherwise a commit whose hidden
+            # maintenance step finished before its follow-up (new thumbnails) was claimed
+            # read Completed, then Running again.
+            self.sync(task.key)
             return
         before = cells.snapshot(job.job)
         if job.apply(e, self.clock()):
