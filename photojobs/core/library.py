@@ -133,10 +133,11 @@ class Library:
 
     # -- listing and lookup -------------------------------------------------------------
 
-    def list_projects(self) -> list[ProjectInfo]:
-        """Projects by name with photo and pending counts (one pass over the photos)."""
+    def list_projects(self, counted: bool = True) -> list[ProjectInfo]:
+        """Projects by name with photo and pending counts (one pass over the photos), or
+        with none when not `counted`."""
         with self.db.read() as s:
-            counts = _counts(s)
+            counts = _counts(s) if counted else {}
             rows = s.scalars(select(Project).where(LIVE).order_by(func.lower(Project.name))).all()
             return [self._info(p, *counts.get(p.id, (0, 0))) for p in rows]
 

@@ -86,8 +86,8 @@ class LibrarySession(QObject):
 
     # -- projects ------------------------------------------------------------------------
 
-    def projects(self) -> list[ProjectInfo]:
-        return self.library.list_projects()
+    def projects(self, counted: bool = True) -> list[ProjectInfo]:
+        return self.library.list_projects(counted)
 
     def create_project(self, name: str) -> ProjectInfo:
         project = self.library.create_project(name)

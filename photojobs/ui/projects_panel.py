@@ -4,6 +4,7 @@ and the deleted projects waiting in the library trash."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +39,7 @@ class ProjectsModel(QAbstractListModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.projects: list[ProjectInfo] = []
+        self.counted: set[str] = set()  # projects whose counts have arrived
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.projects)
@@ -47,6 +49,8 @@ class ProjectsModel(QAbstractListModel):
             return None
         p = self.projects[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if p.id not in self.counted:
+                return f"{p.name}\nCounting photos…"
             pending = f" · {p.pending_count} pending" if p.pending_count else ""
             return f"{p.name}\n{p.photo_count} photos{pending}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -55,8 +59,19 @@ class ProjectsModel(QAbstractListModel):
             return p.id
         return None
 
-    def update(self, projects: list[ProjectInfo]) -> None:
-        """Counts change in place; a changed list of projects is applied row by row."""
+    def update(self, projects: list[ProjectInfo], counted: bool = True) -> None:
+        """Counts change in place; a changed list of projects is applied row by row.
+        Projects listed without their counts keep the counts shown until new ones come."""
+        if counted:
+            self.counted = {p.id for p in projects}
+        else:
+            known = {p.id: p for p in self.projects if p.id in self.counted}
+            projects = [
+                replace(p, photo_count=k.photo_count, pending_count=k.pending_count)
+                if (k := known.get(p.id)) is not None
+                else p
+                for p in projects
+            ]
         if [p.id for p in projects] == [p.id for p in self.projects]:
             self.projects = projects
             if projects:
@@ -130,8 +145,11 @@ class ProjectsPanel(QWidget):
             self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
+        """The list of projects now (a short read), their counts when they arrive (a pass
+        over every photo of the library: 25 ms at 100k, on a helper thread)."""
         current = select or (self.current().id if self.current() else None)
-        self.model.update(self.session.projects())
+        self.model.update(self.session.projects(counted=False), counted=False)
+        self.refresh_counts()
         row = self.model.row_of(current)
         if row < 0 and self.model.projects:
             row = 0

@@ -59,3 +59,40 @@ def test_new_project_asks_in_the_same_roomy_dialog(
     with qtbot.waitSignal(culling_window.projects.project_selected):
         dialog.accept()
     assert sorted(p.name for p in library.list_projects()) == ["Baptism", "Shoot"]
+
+
+def test_the_list_counts_photos_on_a_helper_and_says_so_meanwhile(
+    qtbot, culling_window: MainWindow, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting is a pass over every photo of the library (25 ms at 100k photos): the GUI
+    thread lists the projects and shows "Counting photos…" until the counts arrive."""
+    import threading
+
+    counted_on: list[str] = []
+    list_projects = Library.list_projects
+
+    def watched(self: Library, counted: bool = True) -> list[ProjectInfo]:
+        if counted:
+            counted_on.append(threading.current_thread().name)
+        return list_projects(self, counted)
+
+    monkeypatch.setattr(Library, "list_projects", watched)
+    panel = culling_window.projects
+    library.create_project("Second shoot")
+    panel.refresh()
+    texts = [panel.model.index(r).data() for r in range(panel.model.rowCount())]
+    assert any(t.endswith("Counting photos…") for t in texts), texts  # the new one
+    qtbot.waitUntil(lambda: bool(counted_on) and not panel.counting.busy())
+    qtbot.waitUntil(
+        lambda: (
+            not any(
+                panel.model.index(r).data().endswith("Counting photos…")
+                for r in range(panel.model.rowCount())
+            )
+        )
+    )
+    assert "MainThread" not in counted_on
+    assert any(
+        panel.model.index(r).data() == "Second shoot\n0 photos"
+        for r in range(panel.model.rowCount())
+    )
