@@ -23,7 +23,7 @@ from photojobs import APP_NAME, __version__
 from photojobs.core.commits import trash_listing
 from photojobs.core.config import Config, load_defaults
 from photojobs.core.jobs import queries
-from photojobs.core.jobs.model import ACTIVE_STATUSES, JobStatus
+from photojobs.core.jobs.model import ACTIVE_STATUSES, FINAL_STATUSES, JobStatus
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.paths import derivative_path
 from photojobs.core.photos import KeepDecision, PhotoRecord, photos_of
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from photojobs.runtime.session import LibrarySession
 
 TASK_TIMEOUT_S = 60.0
-FINISHED = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED)
 
 
 class CheckFailed(Exception):
@@ -168,7 +167,7 @@ def _run_until_idle(session: LibrarySession, task_id: str) -> None:
     def done() -> bool:
         task = queries.get_task(db, task_id)
         busy = queries.list_jobs(db, config, statuses=ACTIVE_STATUSES, show_maintenance=True)
-        finished = task is not None and task.status in FINISHED
+        finished = task is not None and task.status in FINAL_STATUSES
         return finished and not busy and session.loop.active_slots() == 0
 
     def tick() -> None:
@@ -185,7 +184,10 @@ def _run_until_idle(session: LibrarySession, task_id: str) -> None:
     check(task is not None, f"task {task_id} vanished")
     assert task is not None
     errors = "; ".join(f"{j.type}: {j.error}" for j in task.jobs if j.error)
-    check(task.status in FINISHED, f"{task.task_type} still {task.status.value} after the timeout")
+    check(
+        task.status in FINAL_STATUSES,
+        f"{task.task_type} still {task.status.value} after the timeout",
+    )
     check(
         task.status == JobStatus.COMPLETED,
         f"{task.task_type} ended {task.status.value}" + (f" ({errors})" if errors else ""),

@@ -10,6 +10,7 @@ from typing import Any
 
 from photojobs.cli.output import CliError, emit, iso
 from photojobs.core.jobs import queries
+from photojobs.core.jobs.events import TaskEvent
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, TaskRecord
 from photojobs.core.jobs.store import JobStore
@@ -125,12 +126,8 @@ def run_until_task_ends(lib: Library, task_id: str, timeout: float | None = None
     """Run the worker loop until the task is finished; returns its final status."""
     from PySide6.QtCore import QCoreApplication
 
-    def finished(event: object) -> None:
-        if getattr(event, "task_id", None) == task_id and getattr(event, "status", "") in (
-            "completed",
-            "failed",
-            "canceled",
-        ):
+    def finished(event: TaskEvent) -> None:
+        if event.task_id == task_id and event.finished:
             QCoreApplication.quit()
 
     run_worker(lib, until_idle=True, timeout=timeout, on_task=finished)
@@ -143,7 +140,7 @@ def run_worker(
     *,
     until_idle: bool,
     timeout: float | None,
-    on_task: Callable[[object], None] | None = None,
+    on_task: Callable[[TaskEvent], None] | None = None,
 ) -> int:
     """The GUI's worker loop under QCoreApplication; returns 0 once idle or timed out."""
     from PySide6.QtCore import QCoreApplication, QTimer

@@ -57,8 +57,6 @@ class LibrarySession(QObject):
     decisions_changed = Signal(str, list)  # project id, photo ids
     history_changed = Signal(str)  # project id: what Undo and Redo would do has changed
 
-    FINAL = ("completed", "failed", "canceled")
-
     def __init__(
         self,
         library: Library,
@@ -260,7 +258,7 @@ class LibrarySession(QObject):
 
     def _task_changed(self, event: TaskEvent) -> None:
         """A finished commit takes its photos out of the undo history."""
-        if event.task_id in self._commits and event.status in self.FINAL:
+        if event.task_id in self._commits and event.finished:
             project_id, photo_ids = self._commits.pop(event.task_id)
             self.history.forget(project_id, photo_ids)
             self.history_changed.emit(project_id)

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from photojobs.core.library import ProjectInfo
     from photojobs.ui.main_window import MainWindow
 
-FINAL = ("completed", "failed", "canceled")
-
 
 class CommitFlow(QObject):
     def __init__(self, window: MainWindow, bar: CommitBar):
@@ -138,7 +136,7 @@ class CommitFlow(QObject):
             self.bar.show_counts(counts)
 
     def _task_changed(self, event: TaskEvent) -> None:
-        if event.task_id == self.task_id and event.status in FINAL:
+        if event.task_id == self.task_id and event.finished:
             self.task_id = self.project_id = None
             self.workset = Workset()
             self.refresh()

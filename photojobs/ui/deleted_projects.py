@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.jobs.events import TaskEvent
+from photojobs.core.jobs.model import JobStatus
 from photojobs.core.library import LibraryError
 from photojobs.runtime.session import LibrarySession
 
 ProjectIdRole = Qt.ItemDataRole.UserRole + 1
 ProjectNameRole = Qt.ItemDataRole.UserRole + 2
 DAY = 86_400
-FINAL = ("completed", "failed", "canceled")
 
 
 def _when(timestamp: float) -> str:
@@ -137,7 +137,9 @@ class DeletedProjectsDialog(QDialog):
         self.reload()
 
     def _task_changed(self, event: TaskEvent) -> None:
-        if event.task_id in self.purging and event.status in FINAL:
+        if event.task_id in self.purging and event.finished:
             del self.purging[event.task_id]
-            self.message.setText("Deleted." if event.status == "completed" else event.error or "")
+            self.message.setText(
+                "Deleted." if event.status == JobStatus.COMPLETED else event.error or ""
+            )
             self.reload()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from photojobs import APP_NAME
 from photojobs.core.jobs.events import JobEvent, PhotosChanged, TaskEvent
+from photojobs.core.jobs.model import JobStatus
 from photojobs.core.library import ProjectInfo
 from photojobs.core.photos import KeepDecision
 from photojobs.runtime.session import LibrarySession
@@ -42,8 +43,6 @@ from photojobs.ui.viewer import ViewerPanel
 from photojobs.ui.window_actions import escape, install_window_actions
 from photojobs.ui.window_import import WindowImport
 from photojobs.ui.window_state import first_run_layout
-
-FINAL = ("completed", "failed", "canceled")
 
 
 class MainWindow(QMainWindow):
@@ -315,7 +314,7 @@ class MainWindow(QMainWindow):
         self._schedule_status()
 
     def _job_changed(self, event: JobEvent) -> None:
-        if event.status in FINAL or event.status == "running":
+        if event.finished or event.status == JobStatus.RUNNING:
             self._schedule_status()
 
     def _schedule_status(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from photojobs.core.commits import trash_listing
 from photojobs.core.jobs.events import TaskEvent
+from photojobs.core.jobs.model import JobStatus
 from photojobs.core.library import ProjectInfo
 from photojobs.runtime.session import LibrarySession
 
@@ -185,12 +186,12 @@ class TrashDialog(QDialog):
         self.restore_started.emit(task_id)
 
     def _task_changed(self, event: TaskEvent) -> None:
-        if event.task_id in self.restoring and event.status in ("completed", "failed", "canceled"):
+        if event.task_id in self.restoring and event.finished:
             n = self.restoring.pop(event.task_id)
             files = f"{n} file{'s' if n != 1 else ''}"
             self.message.setText(
                 f"Restored {files}: they are back in the project."
-                if event.status == "completed"
+                if event.status == JobStatus.COMPLETED
                 else f"The restore of {files} {event.status}; see the Processes dock."
             )
             self.reload()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from photojobs.core.jobs.model import JobRecord, TaskRecord
+from photojobs.core.jobs.model import FINAL_STATUSES, JobRecord, TaskRecord
 
 PROGRESS_ONLY = ""  # the status of a progress event: it says nothing about the status
 
@@ -53,6 +53,11 @@ class JobEvent:
     def progress_only(self) -> bool:
         return self.status == PROGRESS_ONLY
 
+    @property
+    def finished(self) -> bool:
+        """Completed, failed or canceled: the job will not run again unless retried."""
+        return self.status in FINAL_STATUSES
+
 
 @dataclass(frozen=True)
 class ItemEvent:
@@ -92,6 +97,11 @@ class TaskEvent:
             task.source,
             task.error,
         )
+
+    @property
+    def finished(self) -> bool:
+        """Completed, failed or canceled: every job of the task has ended."""
+        return self.status in FINAL_STATUSES
 
 
 @dataclass(frozen=True)

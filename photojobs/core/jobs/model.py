@@ -19,8 +19,9 @@ class JobStatus(StrEnum):
     CANCELED = "canceled"
 
 
+# The one definition of finished and of not finished. Events say it as `event.finished`;
+# SQL filters (`Job.status.in_`) and checks use these sets. Nothing else spells the words.
 FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED})
-# Not finished yet. The one definition: SQL filters (`Job.status.in_`) and checks use it.
 ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 
 USER = "user"

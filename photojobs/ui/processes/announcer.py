@@ -81,12 +81,13 @@ class TaskAnnouncer(QObject):
 
     @Slot(object)
     def on_task_event(self, e: TaskEvent) -> None:
-        self._ended(e.task_id, e.task_type, e.label, e.status, e.source, e.project_id, e.error)
+        if e.finished:
+            self._ended(e.task_id, e.task_type, e.label, e.status, e.source, e.project_id, e.error)
 
     @Slot(object)
     def on_job_event(self, e: JobEvent) -> None:
         """A job with no task is a task of its own."""
-        if e.task_id is None:
+        if e.task_id is None and e.finished:
             label = job_label(e.job_type)
             key = f"job-{e.job_id}"
             self._ended(key, e.job_type, label, e.status, e.source, e.project_id, e.error)
@@ -101,8 +102,7 @@ class TaskAnnouncer(QObject):
         project_id: str | None,
         error: str | None,
     ) -> None:
-        ended = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED)
-        if source != USER or status not in ended or key in self.remembered:
+        if source != USER or key in self.remembered:
             return  # maintenance never speaks; a task speaks once
         self.remembered.add([key])
         if status == JobStatus.CANCELED:

@@ -22,14 +22,13 @@ from sqlalchemy import delete
 from photojobs.core.config import Config
 from photojobs.core.db.models import Job, JobItem
 from photojobs.core.jobs import queries
-from photojobs.core.jobs.model import JobRecord, JobStatus, NewJob
+from photojobs.core.jobs.model import FINAL_STATUSES, JobRecord, JobStatus, NewJob
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.jobs.tasks import task_definition
 from photojobs.core.library import Library
 
 T0 = 1_700_000_000.0
-STATUSES = {"queued", "running", "completed", "failed", "canceled"}
-FINAL = {"completed", "failed", "canceled"}
+STATUSES = set(JobStatus)
 WORKERS = st.sampled_from(["A", "B", "C"])
 PICK = st.integers(min_value=0, max_value=10_000)  # an index into the jobs so far
 JOB_SPEC = st.tuples(
@@ -246,7 +245,7 @@ def make_machine(library: Library, seen: set[str]) -> type[RuleBasedStateMachine
                 assert status in STATUSES
                 assert (status == "running") == (r["worker_id"] is not None), r
                 assert (status == "running") == (r["heartbeat_at"] is not None), r
-                assert (status in FINAL) == (r["finished_at"] is not None), r
+                assert (status in FINAL_STATUSES) == (r["finished_at"] is not None), r
                 assert 0 <= r["attempts"] <= r["max_attempts"], r
                 if status == "queued":
                     assert r["available_at"] is not None
