@@ -176,15 +176,22 @@ def run_worker(
 
 def failed_items(lib: Library, task_id: str, job_types: Collection[str]) -> list[dict[str, Any]]:
     """Items a finished task could not do (a file not copied, moved or restored), so that a
-    script is not told 'completed' alone when a file stayed where it was."""
+    script is not told 'completed' alone when a file stayed where it was. `name` (the file
+    or photo) and `reason` apart, and `message`, the sentence of the two, as before."""
     task = queries.get_task(lib.db, task_id)
     store = JobStore(lib.db, lib.config)
     return [
-        {"job": job.type, "key": item["key"], "message": item["message"] or item["key"]}
+        {
+            "job": job.type,
+            "key": item.key,
+            "name": item.name,
+            "reason": item.reason,
+            "message": item.message,
+        }
         for job in (task.jobs if task else ())
         if job.type in job_types
         for item in store.items(job.id)
-        if item["status"] == "failed"
+        if item.status == "failed"
     ]
 
 

@@ -201,7 +201,18 @@ def analyse_import(
 
 
 class ImportCopyError(OSError):
-    pass
+    """A copy that could not be placed or checked; `name` is the file in the project (the
+    name it was to have), `reason` why, apart, for the job's item."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name, self.reason = name, reason
+
+    def __reduce__(self) -> tuple[type[ImportCopyError], tuple[str, str]]:
+        return (type(self), (self.name, self.reason))  # intact across a pickle
+
+
+LEFTOVER_REMOVED = "an interrupted import's copy removed"  # the item's reason, per copy
 
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.importing-[0-9a-f]{8}$")
@@ -227,7 +238,7 @@ def copy_checked(
             dst.flush()
             os.fsync(dst.fileno())
         if _hash(tmp) != digest.hexdigest():
-            raise ImportCopyError(f"{name}: the copy does not match the original")
+            raise ImportCopyError(name, "the copy does not match the original")
         if make_room is not None:
             make_room()
         _place(tmp, target)
@@ -259,10 +270,10 @@ def _place(tmp: Path, target: Path) -> None:
     try:
         os.link(tmp, target)  # fails if the name exists: never overwrite
     except FileExistsError as e:
-        raise ImportCopyError(f"{target.name}: a file with this name appeared meanwhile") from e
+        raise ImportCopyError(target.name, "a file with this name appeared meanwhile") from e
     except OSError:
         if target.exists():
-            raise ImportCopyError(f"{target.name}: already exists") from None
+            raise ImportCopyError(target.name, "already exists") from None
         os.rename(tmp, target)  # filesystems without hard links
 
 

@@ -160,6 +160,8 @@ def test_a_restore_conflict_is_reported_and_exits_1(cli: Cli, folder: Path) -> N
         {
             "job": "restore_files",
             "key": "C.JPG",
+            "name": "C.JPG",
+            "reason": "a file with this name is already in the project (not overwritten)",
             "message": "C.JPG: a file with this name is already in the project (not overwritten)",
         }
     ]

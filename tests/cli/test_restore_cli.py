@@ -119,11 +119,15 @@ def test_restoring_a_name_that_is_not_in_the_trash_fails(cli: Cli, committed: Pa
         {
             "job": "restore_files",
             "key": "a.jpg",
+            "name": "a.jpg",
+            "reason": "not in the trash of this project (did you mean A.JPG?)",
             "message": "a.jpg: not in the trash of this project (did you mean A.JPG?)",
         },
         {
             "job": "restore_files",
             "key": "nothing.JPG",
+            "name": "nothing.JPG",
+            "reason": "not in the trash of this project",
             "message": "nothing.JPG: not in the trash of this project",
         },
     ]

@@ -81,6 +81,9 @@ def test_one_unreadable_photo_does_not_stop_the_others(cli: PlainCli) -> None:
     data = json.loads(proc.stdout)
     assert data["status"] == "completed", (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
+    assert {(f["name"], f["reason"]) for f in data["derivatives_failed"]} == {
+        ("LOCKED.JPG", "cannot read file: permission denied")
+    }
     assert {f["message"] for f in data["derivatives_failed"]} == {
         "LOCKED.JPG: cannot read file: permission denied"
     }

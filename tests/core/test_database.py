@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from photojobs.core.config import Config
 from photojobs.core.db import LATEST_VERSION, Database, DatabaseError
 from photojobs.core.db.migrations import migrate
 from photojobs.core.db.models import Base, Job, Photo, Project
+from photojobs.core.jobs.store import JobStore
 from photojobs.core.natural import natural_text
 
 PROJECT_ID = "2a6f7e1c-1111-4c1d-9a0a-5b2e3c4d5e6f"
@@ -107,6 +109,62 @@ def test_upgrade_from_the_first_version_keeps_rows_and_a_backup(db_path: Path) -
         assert "source" not in columns, "the backup is the old schema, untouched"
     finally:
         conn.close()
+
+
+def make_database_before_item_names(path: Path, version: int) -> int:
+    """A database as schema `version` (before v9) left it, with item sentences as the
+    handlers wrote them then: the file's name and the reason in one message. Returns the
+    job's id."""
+    assert migrate(path, target=version) == 0
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO projects (id, name, folder, created_at) VALUES (?, 'Old', 'Old', 1)",
+            (PROJECT_ID,),
+        )
+        job_id = conn.execute(
+            "INSERT INTO jobs (type, status, project_id, source, available_at, created_at)"
+            " VALUES ('restore_files', 'completed', ?, 'user', 1, 1)",
+            (PROJECT_ID,),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO job_items (job_id, key, status, message) VALUES (?, ?, ?, ?)",
+            [
+                (job_id, "A.JPG", "done", None),
+                (job_id, "B.JPG", "failed", "B.JPG: a file with this name is already there"),
+                (job_id, "C.JPG", "failed", "not restored: the journal leads outside"),
+            ],
+        )
+    conn.close()
+    assert job_id is not None
+    return job_id
+
+
+@pytest.mark.parametrize("version", [7, 8])
+def test_an_upgrade_reads_old_item_sentences_as_name_and_reason(
+    db_path: Path, config: Config, version: int
+) -> None:
+    job_id = make_database_before_item_names(db_path, version)
+    db = Database(db_path)
+    try:
+        assert db.migrated_from == version
+        assert version_of(db_path) == LATEST_VERSION
+        items = JobStore(db, config).items(job_id)
+    finally:
+        db.dispose()
+    assert [(i.key, i.status, i.name, i.reason) for i in items] == [
+        ("A.JPG", "done", "A.JPG", ""),
+        ("B.JPG", "failed", "B.JPG", "a file with this name is already there"),
+        ("C.JPG", "failed", "C.JPG", "not restored: the journal leads outside"),
+    ]
+    conn = sqlite3.connect(db_path)
+    try:
+        stored = conn.execute("SELECT name, message FROM job_items ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert stored[1] == (None, "B.JPG: a file with this name is already there"), "rows untouched"
+    backups = list((db_path.parent / "backups").iterdir())
+    assert [b.name.startswith(f"library-v{version}-") for b in backups] == [True]
 
 
 def test_opening_an_up_to_date_database_makes_no_backup(db_path: Path) -> None:

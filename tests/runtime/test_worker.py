@@ -368,7 +368,7 @@ def test_stop_leaves_queued_jobs_queued_and_releases_the_running_one(
     released = loop.store.get(running.id)
     assert released.status.value == "queued" and released.worker_id is None
     assert released.attempts == 0  # stopping the app does not use up an attempt
-    assert [(i["key"], i["status"]) for i in loop.store.items(running.id)] == [
+    assert [(i.key, i.status) for i in loop.store.items(running.id)] == [
         ("a", "done"),
         ("b", "pending"),
         ("c", "pending"),

@@ -288,25 +288,61 @@ def test_cancel_asks_first_and_retry_runs_a_failed_job_again(
     qtbot.waitUntil(lambda: status(model, task) == "queued")
 
 
-def test_details_show_the_error_and_failed_items_and_copy(
+def write_item_as_before_v9(script: Script, job_id: int, key: str, status: str, message: str):
+    """An item row as PhotoJobs wrote it before schema v9: no name, one sentence."""
+    with script.store.db.write() as s:
+        s.connection().exec_driver_sql(
+            "UPDATE job_items SET status = ?, name = NULL, message = ?"
+            " WHERE job_id = ? AND key = ?",
+            (status, message, job_id, key),
+        )
+
+
+def test_a_thumbnail_and_a_preview_that_failed_alike_read_once(
     qtbot, model: ProcessesModel, script: Script, session: LibrarySession, project: ProjectInfo
 ):
+    keys = ["CUT:thumbnail", "CUT:preview"]
     task = script.start(
-        "upload_processing", project_id=project.id, items=[("a.jpg", None), ("b.jpg", None)]
+        "generate_derivatives", project_id=project.id, items=[(k, None) for k in keys]
     )
     job = script.claim()
-    script.store.set_item(job.id, "a.jpg", "done")
-    script.store.set_item(job.id, "b.jpg", "failed", "b.jpg: not a photo")
-    script.fail(job, "1 of 2 files could not be imported")
+    for key in keys:
+        script.store.set_item(
+            job.id, key, "failed", "image is truncated or corrupt", name="CUT.JPG"
+        )
+    script.complete(job)
     dock = ProcessesDock(model, session.loop)
     qtbot.addWidget(dock)
     dialog = dock.show_details(task)
     assert dialog is not None
     qtbot.addWidget(dialog)
     text = dialog.text.toPlainText()
-    assert "1 of 2 files could not be imported" in text
+    assert text.count("✗ CUT.JPG: image is truncated or corrupt") == 1
+    assert "2 failed" in text
+
+
+def test_details_show_the_error_and_failed_items_and_copy(
+    qtbot, model: ProcessesModel, script: Script, session: LibrarySession, project: ProjectInfo
+):
+    sources = ["a.jpg", "b.jpg", "c.jpg"]
+    task = script.start(
+        "upload_processing", project_id=project.id, items=[(s, None) for s in sources]
+    )
+    job = script.claim()
+    script.store.set_item(job.id, "a.jpg", "done")
+    script.store.set_item(job.id, "b.jpg", "failed", "not a photo", name="b.jpg")
+    write_item_as_before_v9(script, job.id, "c.jpg", "failed", "c.jpg: c.jpg: cannot be read")
+    script.fail(job, "2 of 3 files could not be imported")
+    dock = ProcessesDock(model, session.loop)
+    qtbot.addWidget(dock)
+    dialog = dock.show_details(task)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    text = dialog.text.toPlainText()
+    assert "2 of 3 files could not be imported" in text
     assert "✗ b.jpg: not a photo" in text
-    assert "1 done, 1 failed" in text
+    assert "✗ c.jpg: cannot be read" in text, "a row from before v9 reads alike"
+    assert "1 done, 2 failed" in text
     assert dialog.text.isReadOnly()
     dialog.copy_button.click()
     copied = QGuiApplication.clipboard().text()
@@ -325,7 +361,7 @@ def test_details_lead_with_the_photos_and_end_with_the_ids(
     job = script.claim()
     script.store.set_item(job.id, f"{card}/IMG_0001.JPG", "done")
     script.store.set_item(
-        job.id, f"{card}/IMG_0002.CR3", "failed", "IMG_0002.CR3: the copy does not match"
+        job.id, f"{card}/IMG_0002.CR3", "failed", "the copy does not match", name="IMG_0002.CR3"
     )
     script.fail(job, "1 of 2 files could not be imported")
     dock = ProcessesDock(model, session.loop)

@@ -184,7 +184,14 @@ CREATE INDEX photos_project_taken_name
     ON photos (project_id, date_taken IS NULL, date_taken, natural_name);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
+# v9: an item's file (or photo) apart from the reason. Handlers wrote one sentence,
+# "b.jpg: not a photo", and readers parsed the name back off. Rows from before keep a NULL
+# name and are read through `core.jobs.model.item_parts`, which splits the old sentence.
+V9 = """
+ALTER TABLE job_items ADD COLUMN name TEXT;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -133,7 +133,8 @@ class JobItem(Base):
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
     key: Mapped[str]
     status: Mapped[str] = mapped_column(default="pending")
-    message: Mapped[str | None]
+    name: Mapped[str | None]  # the file or photo it is about (v9; NULL in older rows)
+    message: Mapped[str | None]  # the reason; before v9 it began with the name
     updated_at: Mapped[float | None]
 
 

@@ -43,9 +43,15 @@ class Outcome:
     base: str
     kinds: tuple[str, ...]
     status: str  # generated | failed | missing | unchanged
-    error: str | None = None
+    reason: str | None = None  # why it failed
+    name: str | None = None  # the file the reason is about; None: the photo itself
     metadata: dict[str, Any] | None = field(default=None, compare=False)
     fingerprint: str | None = None  # of the source the files were made from
+
+    @property
+    def error(self) -> str | None:
+        """The photo's `*_error` column: "TRUNC.JPG: image is truncated or corrupt"."""
+        return f"{self.name}: {self.reason}" if self.name and self.reason else self.reason
 
 
 def sources_of(project_dir: Path, files: list[str]) -> PhotoSources:
@@ -72,8 +78,8 @@ def render(
     kinds = tuple(s.kind for s in specs)
     metadata = read_photo_metadata(w) if with_metadata else None
 
-    def outcome(status: str, error: str | None = None) -> Outcome:
-        return Outcome(w.photo_id, w.base, kinds, status, error, metadata, w.fingerprint)
+    def outcome(status: str, reason: str | None = None, name: str | None = None) -> Outcome:
+        return Outcome(w.photo_id, w.base, kinds, status, reason, name, metadata, w.fingerprint)
 
     try:
         targets = [(s, derivative_target(project_dir, s.kind, w.base)) for s in specs]
@@ -87,15 +93,13 @@ def render(
     try:
         render_derivatives(w.sources, targets, pixel_limit=limit)
     except UnsupportedFormat as e:
-        return outcome("not_supported", str(e))
+        return outcome("not_supported", e.reason, e.path.name)
     except ImageError as e:
-        return outcome("failed", str(e))
+        return outcome("failed", e.reason, e.path.name)
     except OSError as e:  # writing failed; a full disk stops the job, not just this photo
         if is_disk_full(e):
             raise DiskFullError(f"{w.base}: thumbnail and preview not written") from e
-        return outcome(
-            "failed", f"{w.base}: its thumbnail could not be written ({e.strerror or e})"
-        )
+        return outcome("failed", f"its thumbnail could not be written ({e.strerror or e})", w.base)
     crash_point("derivatives.after_write")
     return outcome("generated")
 

@@ -28,7 +28,7 @@ from photojobs.core.imaging import DerivativeSpec, ImageError, source_fingerprin
 from photojobs.core.imaging.pool import image_pool
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.model import ItemReport, JobRecord
 
 KINDS = ("thumbnail", "preview")
 FLUSH_SECONDS = 0.25
@@ -130,9 +130,10 @@ class _Recorder:
                     made.update(o.kinds)
                 _apply(row, o, all_made=made.issuperset(KINDS))
                 failed = o.status in FAILED_STATUSES
+                status = "failed" if failed else "done"
+                name = o.name or o.base
                 items += [
-                    (f"{o.base}:{k}", "failed" if failed else "done", o.error, o.photo_id)
-                    for k in o.kinds
+                    ItemReport(f"{o.base}:{k}", status, o.reason, name, o.photo_id) for k in o.kinds
                 ]
         self.ctx.report_items(items)
         self.done += sum(len(o.kinds) for o in outcomes)

@@ -22,7 +22,12 @@ from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.handlers.sidecars import report
 from photojobs.core.imaging.embedded import embedded_thumbnail, write_stand_in
-from photojobs.core.importing import ImportCopyError, copy_checked, remove_leftovers
+from photojobs.core.importing import (
+    LEFTOVER_REMOVED,
+    ImportCopyError,
+    copy_checked,
+    remove_leftovers,
+)
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import JobRecord
@@ -40,7 +45,7 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     """Items are source paths; payload: verdicts by source and the duplicate policy."""
     project_dir = _project_dir(ctx, job)
     for name in remove_leftovers(project_dir):  # an earlier run of an import was killed
-        ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
+        ctx.item(f".{name}.importing", "done", LEFTOVER_REMOVED, name=name)
     policy = job.payload.get("on_duplicate", "skip")
     verdicts: dict[str, str] = job.payload.get("verdicts", {})
     items = ctx.pending_items()
@@ -60,11 +65,13 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
             if copied_as is not None:
                 facts[copied_as] = read_facts(project_dir / copied_as)
                 _stand_in_thumbnail(project_dir, copied_as, stand_ins)
-            ctx.item(source, "skipped" if skipped else "done", skipped)
-        except (OSError, ImportCopyError) as e:
+            ctx.item(source, "skipped" if skipped else "done", skipped, name=src.name)
+        except ImportCopyError as e:
+            ctx.item(source, "failed", e.reason, name=e.name)
+        except OSError as e:
             if is_disk_full(e):  # every file after it would fail too: the job stops here
                 raise DiskFullError(f"{src.name} and later files not copied yet") from e
-            ctx.item(source, "failed", f"{src.name}: {getattr(e, 'strerror', None) or e}")
+            ctx.item(source, "failed", str(e.strerror or e), name=src.name)
         done += 1
         ctx.progress(done, total)
         copied_since |= copied_as is not None
@@ -202,9 +209,9 @@ def _copy_one(
         copy_checked(src, project_dir, name)
         return name, None
     if _same_file(src, existing):
-        return None, f"{name}: already in the project"
+        return None, "already in the project"
     if policy == "skip":
-        return None, f"{name}: a different file with this name is in the project (skipped)"
+        return None, "a different file with this name is in the project (skipped)"
     if policy == "overwrite" and (existing.name == name or (project_dir / name).exists()):
         # The same file (on a case-insensitive disk, whatever its case): replaced.
         old = existing.name

@@ -18,7 +18,7 @@ from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.handlers.sidecars import report
-from photojobs.core.importing import remove_leftovers
+from photojobs.core.importing import LEFTOVER_REMOVED, remove_leftovers
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
 from photojobs.core.jobs.model import ACTIVE_STATUSES, JobRecord, NewJob
@@ -142,7 +142,7 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     hidden: list[os.DirEntry[str]] = []
     listing = list_folder(folder, hidden)  # the one listing of the folder in this job
     for name in remove_leftovers(folder, hidden):  # no import runs: this job has the project
-        ctx.item(f".{name}.importing", "done", f"{name}: an interrupted import's copy removed")
+        ctx.item(f".{name}.importing", "done", LEFTOVER_REMOVED, name=name)
     with ctx.db.read() as s, collector_paused():
         known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
     new = [f for base, f in sorted(listing.photos.items()) if base not in known]
@@ -161,7 +161,7 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
             added += [(r.id, r.base) for r in rows]
         ctx.progress(min(start + CHUNK, len(new)), len(new))
     for name in listing.unknown:
-        ctx.item(name, "skipped", f"{name}: not a photo file; left where it is")
+        ctx.item(name, "skipped", "not a photo file; left where it is", name=name)
     _sync_sidecars(ctx, project_id, folder, listing)
     unsettled = _unsettled(ctx, project_id, {b for _, b in added})
     if added or unsettled:
@@ -266,9 +266,7 @@ def trash_maintenance(ctx: JobContext, job: JobRecord) -> None:
     if trash.is_dir():
         for entry in sorted(os.scandir(trash), key=lambda e: e.name):
             if entry.name not in known:
-                ctx.item(
-                    entry.name, "skipped", f"{entry.name}: in the trash without a record; kept"
-                )
+                ctx.item(entry.name, "skipped", "in the trash without a record; kept")
 
 
 def library_trash_maintenance(ctx: JobContext, job: JobRecord) -> None:

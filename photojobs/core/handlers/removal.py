@@ -26,7 +26,7 @@ from photojobs.core.formats import FileClass, FolderListing, PhotoFiles, classif
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.jobs.model import ItemReport, JobRecord, NewJob
 from photojobs.core.marks.tags import tags_of
 from photojobs.core.paths import TRASH_DIR, child_status, project_subdir
 from photojobs.core.photos import (
@@ -82,7 +82,7 @@ class PhotoPlan:
     base: str
     on_disk: PhotoFiles
     names: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
     lost: str = ""  # "JPG" or "RAW": a kept format is gone, nothing of this photo moves
     moved: list[str] = field(default_factory=list)
 
@@ -136,7 +136,7 @@ def _plan(
         return plan
     plan.names = files_to_trash(plan.on_disk, drop_jpg, drop_raw)
     plan.failures = [
-        f"{name}: vanished before the commit (no longer in the project folder)"
+        (name, "vanished before the commit (no longer in the project folder)")
         for name in files_to_trash(known_files, drop_jpg, drop_raw)
         if name not in plan.names and not _moved(trashed.get((base, name), []), job, updated)
     ]
@@ -161,7 +161,7 @@ def _move_batch(
         for name in plan.names:
             source, status = child_status(folder, name)
             if status is None:
-                plan.failures.append(f"{name}: vanished before the commit")
+                plan.failures.append((name, "vanished before the commit"))
                 continue
             snapshot = snapshots.get(plan.photo_id)
             move = TrashMove(name, plan.base, plan.photo_id, status.st_size, snapshot, source)
@@ -191,11 +191,11 @@ def _move(plan: PhotoPlan, entry: JournaledMove) -> bool:
     try:
         os.replace(entry.source, entry.target)
     except FileNotFoundError:
-        plan.failures.append(f"{entry.move.name}: vanished before the commit")
+        plan.failures.append((entry.move.name, "vanished before the commit"))
         return False
     except OSError as e:
         reason = e.strerror or e
-        plan.failures.append(f"{entry.move.name}: could not be moved to the trash ({reason})")
+        plan.failures.append((entry.move.name, f"could not be moved to the trash ({reason})"))
         return False
     crash_point("trash:moved")
     plan.moved.append(entry.move.name)
@@ -228,16 +228,23 @@ def _confirm_batch(
     return stays
 
 
-def _item(plan: PhotoPlan, stays: bool) -> tuple[str, str, str | None, int | None]:
+def _item(plan: PhotoPlan, stays: bool) -> ItemReport:
+    """The photo's item: named by the one file that failed, else by the photo."""
+    base = plan.base
     if plan.lost:
-        message = (
-            f"{plan.base}: the {plan.lost} you kept is no longer in the project folder; "
+        reason = (
+            f"the {plan.lost} you kept is no longer in the project folder; "
             "nothing was moved (check the folder, then commit again)"
         )
-        return plan.base, "failed", message, plan.photo_id
-    status = "failed" if plan.failures else "done"
-    message = "; ".join(plan.failures) or f"{len(plan.names)} file(s) to trash"
-    return plan.base, status, message, plan.photo_id if stays else None
+        return ItemReport(base, "failed", reason, base, plan.photo_id)
+    photo_id = plan.photo_id if stays else None
+    if len(plan.failures) == 1:
+        ((name, reason),) = plan.failures
+        return ItemReport(base, "failed", reason, name, photo_id)
+    if plan.failures:
+        reason = "; ".join(f"{name}: {why}" for name, why in plan.failures)
+        return ItemReport(base, "failed", reason, base, photo_id)
+    return ItemReport(base, "done", f"{len(plan.names)} file(s) to trash", base, photo_id)
 
 
 Work = tuple[int, str, bool, bool, str, float]  # id, base, drop JPG, drop RAW, files, updated

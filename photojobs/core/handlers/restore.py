@@ -25,7 +25,7 @@ from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.jobs.model import ItemReport, JobRecord, NewJob
 from photojobs.core.jobs.runner import PermanentJobError
 from photojobs.core.marks.tags import replace_tags
 from photojobs.core.paths import TRASH_DIR, UnsafePathError, child_status, project_subdir
@@ -47,6 +47,7 @@ from photojobs.core.trash import (
 )
 
 Entry = tuple[int, str, str, str, str]  # id, original name, trash name, base, status
+NAME_TAKEN = "a file with this name is already in the project (not overwritten)"
 
 
 @whole_job_collector_paused
@@ -66,16 +67,15 @@ def restore_files(ctx: JobContext, job: JobRecord) -> None:
         except UnsafePathError as e:
             raise PermanentJobError(str(e)) from e
         results = _restore_batch(ctx, job, folder, trash, entries[start:end], taken)
-        for (_, original, _, base, _), message in results:
-            if message is None:
+        for (_, original, _, base, _), reason in results:
+            if reason is None:
                 cls = classify(original)
                 restored.setdefault(base, set()).add(cls or FileClass.SIDECAR)
-        ctx.report_items(
-            [(e[1], "failed" if message else "done", message, None) for e, message in results]
+        ctx.report_items(  # each item named by its file's original name, its key
+            [ItemReport(e[1], "failed" if why else "done", why, e[1]) for e, why in results]
         )
         ctx.progress(start + len(results), len(entries))
-    for key, message in _not_found(ctx, job, {e[1] for e in entries}):
-        ctx.item(key, "failed", message)
+    ctx.report_items(_not_found(ctx, job, {e[1] for e in entries}))
     ids, remake = _refresh_photos(ctx, project_id, folder, restored)
     if remake:
         ctx.enqueue_followup(
@@ -100,7 +100,8 @@ def _restore_batch(
 ) -> list[tuple[Entry, str | None]]:
     """Journal the batch as restoring (one transaction), move the files back, then mark
     each restored or back in the trash (one transaction). Returns each entry handled with
-    None when its file is back, or why not; a cancel stops between files."""
+    None when its file is back, or why not (the reason, without the name); a cancel stops
+    between files."""
     results: dict[int, str | None] = {}
     ready: list[tuple[Entry, Path, Path]] = []
     for entry in batch:
@@ -118,10 +119,10 @@ def _restore_batch(
             left.append(entry[0])
             taken.discard(entry[1].casefold())
             continue
-        message = _move_back_reported(source, target, entry[1])
-        results[entry[0]] = message
-        (left if message else back).append(entry[0])
-        if message:
+        reason = _move_back_reported(source, target)
+        results[entry[0]] = reason
+        (left if reason else back).append(entry[0])
+        if reason:
             taken.discard(entry[1].casefold())
     with ctx.db.write() as s:
         _set_status(s, back, RESTORED)
@@ -129,13 +130,13 @@ def _restore_batch(
     return [(e, results[e[0]]) for e in batch if e[0] in results]
 
 
-def _move_back_reported(source: Path, target: Path, original: str) -> str | None:
+def _move_back_reported(source: Path, target: Path) -> str | None:
     try:
         _move_back(source, target)
     except FileExistsError:
-        return f"{original}: a file with this name is already in the project (not overwritten)"
+        return NAME_TAKEN
     except OSError as e:
-        return f"{original}: could not be restored ({e.strerror or e})"
+        return f"could not be restored ({e.strerror or e})"
     crash_point("restore:moved")
     return None
 
@@ -173,12 +174,13 @@ def _entries(ctx: JobContext, job: JobRecord) -> list[Entry]:
         return [tuple(r) for r in s.execute(query.order_by(TrashEntry.id))]  # type: ignore[misc]
 
 
-def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[str, str]]:
-    """(item key, message) for each name, or the commit, asked for and not in the trash."""
+def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[ItemReport]:
+    """A failed item for each name, or the commit, asked for and not in the trash."""
     p = job.payload
     if p.get("commit_task_id") and not found:
         task = str(p["commit_task_id"])
-        return [(task, f"commit {task}: none of its files is in the trash of this project")]
+        none = "none of its files is in the trash of this project"
+        return [ItemReport(task, "failed", none, f"commit {task}")]
     if not p.get("names") or p.get("commit_task_id"):
         return []
     with ctx.db.read() as s:
@@ -189,7 +191,7 @@ def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[s
         ).all()
     in_trash = sorted({n for n, st in rows if st == CONFIRMED})
     back = {n for n, st in rows if st == RESTORED}
-    missing = []
+    missing: list[ItemReport] = []
     for name in dict.fromkeys(p["names"]):
         if name in found:
             continue
@@ -201,7 +203,7 @@ def _not_found(ctx: JobContext, job: JobRecord, found: set[str]) -> list[tuple[s
             if name in back
             else ""
         )
-        missing.append((name, f"{name}: not in the trash of this project{hint}"))
+        missing.append(ItemReport(name, "failed", f"not in the trash of this project{hint}", name))
     return missing
 
 
@@ -215,7 +217,7 @@ def _check(
         source, in_trash = child_status(trash, trash_name)
         target, in_place = child_status(folder, original)
     except UnsafePathError as e:
-        return f"{original}: not restored, the trash journal leads outside the project ({e})"
+        return f"not restored, the trash journal leads outside the project ({e})"
     if status != CONFIRMED:  # a restore of this task cut short, or already done
         settled = RESTORED if status == RESTORED else settle_restore(source, target)
         if settled is not None:
@@ -224,13 +226,13 @@ def _check(
             return None
         in_trash, in_place = _lstat(source), _lstat(target)  # settling may have moved them
     if in_trash is None:
-        return f"{original}: no longer in the trash"
+        return "no longer in the trash"
     if in_place is not None and _same_file(in_trash, in_place):
         os.unlink(source)  # cut short between link and unlink before journaling existed
         _mark(ctx, entry_id, RESTORED, job.task_id)
         return None
     if original.casefold() in taken or in_place is not None:
-        return f"{original}: a file with this name is already in the project (not overwritten)"
+        return NAME_TAKEN
     return source, target
 
 

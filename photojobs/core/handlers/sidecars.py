@@ -6,8 +6,8 @@ from __future__ import annotations
 from photojobs.core.handlers.project_files import project_dir
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
-from photojobs.core.jobs.model import JobRecord
-from photojobs.core.xmp.sync import SidecarOutcome, pending_writes, write_sidecars
+from photojobs.core.jobs.model import ItemReport, JobRecord
+from photojobs.core.xmp.sync import READ, SidecarOutcome, pending_writes, write_sidecars
 
 CHUNK = 100  # photos between two progress reports and cancel checks
 
@@ -30,7 +30,7 @@ def sidecar_sync(ctx: JobContext, job: JobRecord) -> None:
 
 def report(ctx: JobContext, outcomes: list[SidecarOutcome]) -> None:
     """Items for the job's details; the grid hears of photos whose marks a sidecar changed."""
-    ctx.report_items([(o.base, o.status, o.message, o.photo_id) for o in outcomes])
-    read = tuple(o.photo_id for o in outcomes if o.status == "done" and o.message.endswith("read"))
+    ctx.report_items([ItemReport(o.base, o.status, o.reason, o.name, o.photo_id) for o in outcomes])
+    read = tuple(o.photo_id for o in outcomes if o.status == "done" and o.reason == READ)
     if read:
         ctx.emit(PhotosChanged(ctx.job.project_id or "", read))

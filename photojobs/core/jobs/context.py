@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from photojobs.core.jobs.events import EventSink, ItemEvent, JobEvent
-from photojobs.core.jobs.model import JobRecord, NewJob
+from photojobs.core.jobs.model import ItemReport, JobRecord, NewJob
 
 if TYPE_CHECKING:
     from photojobs.core.config import Config
@@ -86,35 +86,37 @@ class JobContext:
         return self._progress
 
     def item(
-        self, key: str, status: str, message: str | None = None, photo_id: int | None = None
+        self,
+        key: str,
+        status: str,
+        reason: str | None = None,
+        photo_id: int | None = None,
+        *,
+        name: str | None = None,
     ) -> None:
-        """Report one item's result ('running', 'done', 'failed', 'skipped')."""
-        self.store.set_item(self.job.id, key, status, message, photo_id)
-        j = self.job
-        self.emit(
-            ItemEvent(
-                j.id, key, photo_id, status, message, j.project_id, j.source, j.task_id, j.task_type
-            )
-        )
+        """Report one item's result ('running', 'done', 'failed', 'skipped'): `name` is the
+        file or photo it is about (default: what the key names), `reason` what happened."""
+        self.report_items([ItemReport(key, status, reason, name, photo_id)])
 
-    def report_items(self, items: Sequence[tuple[str, str, str | None, int | None]]) -> None:
-        """Many (key, status, message, photo_id) results in one transaction."""
-        if not items:
+    def report_items(self, reports: Sequence[ItemReport]) -> None:
+        """Many results in one transaction."""
+        if not reports:
             return
-        self.store.set_items(self.job.id, items)
+        self.store.set_items(self.job.id, reports)
         j = self.job
-        for key, status, message, photo_id in items:
+        for r in reports:
             self.emit(
                 ItemEvent(
                     j.id,
-                    key,
-                    photo_id,
-                    status,
-                    message,
+                    r.key,
+                    r.photo_id,
+                    r.status,
+                    r.reason,
                     j.project_id,
                     j.source,
                     j.task_id,
                     j.task_type,
+                    r.shown_name,
                 )
             )
 

@@ -61,6 +61,8 @@ class JobEvent:
 
 @dataclass(frozen=True)
 class ItemEvent:
+    """One item's result: `name` is the file or photo it is about, `message` the reason."""
+
     job_id: int
     key: str
     photo_id: int | None
@@ -70,6 +72,7 @@ class ItemEvent:
     source: str
     task_id: str | None
     task_type: str | None
+    name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,21 @@ job stopped half way resumes with what is left and people can read what failed."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 
 from photojobs.core.db import Database
 from photojobs.core.db.models import JobItem
 from photojobs.core.jobs import transitions
+from photojobs.core.jobs.model import ItemRecord, ItemReport, item_parts
 
 _INSERT_ITEM = (
-    'INSERT INTO job_items (job_id, "key", photo_id, status, message, updated_at)'
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    'INSERT INTO job_items (job_id, "key", photo_id, status, name, message, updated_at)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_ITEM = (
-    'UPDATE job_items SET status = ?, message = ?, updated_at = ? WHERE job_id = ? AND "key" = ?'
+    "UPDATE job_items SET status = ?, name = ?, message = ?, updated_at = ?"
+    ' WHERE job_id = ? AND "key" = ?'
 )
 KEYS_PER_QUERY = 500  # keys in one IN (...), well under SQLite's bound-variable limit
 
@@ -32,19 +33,19 @@ class JobItems:
         job_id: int,
         key: str,
         status: str,
-        message: str | None = None,
+        reason: str | None = None,
         photo_id: int | None = None,
         now: float | None = None,
+        *,
+        name: str | None = None,
     ) -> None:
-        self.set_items(job_id, [(key, status, message, photo_id)], now)
+        self.set_items(job_id, [ItemReport(key, status, reason, name, photo_id)], now)
 
     def set_items(
-        self,
-        job_id: int,
-        items: Sequence[tuple[str, str, str | None, int | None]],
-        now: float | None = None,
+        self, job_id: int, reports: Sequence[ItemReport], now: float | None = None
     ) -> None:
-        """(key, status, message, photo_id) for many items, in one write transaction.
+        """Many item reports in one write transaction. The name is stored apart from the
+        reason (`shown_name`: never NULL once reported, so NULL means a row from before v9).
         Plain statements on the table: each key is found through `job_items_job_key`, so a
         report costs its transaction whatever the number of items in the job, and rows are
         written as tuples (SQLAlchemy's per-row processing cost twice SQLite's insert)."""
@@ -52,23 +53,23 @@ class JobItems:
         with self.db.write() as s:
             conn = s.connection()
             existing: set[str] = set()
-            keys = [k for k, *_ in items]
+            keys = [r.key for r in reports]
             for start in range(0, len(keys), KEYS_PER_QUERY):
                 chunk = keys[start : start + KEYS_PER_QUERY]
                 marks = ", ".join("?" * len(chunk))
                 sql = f'SELECT "key" FROM job_items WHERE job_id = ? AND "key" IN ({marks})'
                 existing.update(k for (k,) in conn.exec_driver_sql(sql, (job_id, *chunk)))
             new = [
-                (job_id, key, photo_id, status, message, now)
-                for key, status, message, photo_id in items
-                if key not in existing
+                (job_id, r.key, r.photo_id, r.status, r.shown_name, r.reason, now)
+                for r in reports
+                if r.key not in existing
             ]
             if new:  # one executemany: a commit reports hundreds of photos at a time
                 conn.exec_driver_sql(_INSERT_ITEM, new)
             old = [
-                (status, message, now, job_id, key)
-                for key, status, message, _ in items
-                if key in existing
+                (r.status, r.shown_name, r.reason, now, job_id, r.key)
+                for r in reports
+                if r.key in existing
             ]
             if old:
                 conn.exec_driver_sql(_UPDATE_ITEM, old)
@@ -82,10 +83,15 @@ class JobItems:
             ).all()
             return [(k, p) for k, p in rows]
 
-    def items(self, job_id: int) -> list[dict[str, Any]]:
+    def items(self, job_id: int) -> list[ItemRecord]:
+        """Every item of the job, in order, each with its name and reason (`item_parts`)."""
+        query = (
+            select(JobItem.key, JobItem.photo_id, JobItem.status, JobItem.name, JobItem.message)
+            .where(JobItem.job_id == job_id)
+            .order_by(JobItem.id)
+        )
         with self.db.read() as s:
-            rows = s.scalars(select(JobItem).where(JobItem.job_id == job_id).order_by(JobItem.id))
             return [
-                {"key": r.key, "photo_id": r.photo_id, "status": r.status, "message": r.message}
-                for r in rows
+                ItemRecord(key, photo_id, status, *item_parts(key, name, message))
+                for key, photo_id, status, name, message in s.execute(query)
             ]

@@ -1,4 +1,5 @@
-"""Plain, frozen records of jobs and tasks: what crosses threads instead of ORM rows."""
+"""Plain, frozen records of jobs, tasks and their items: what crosses threads instead of
+ORM rows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
 
 from photojobs.core.db.models import Job
@@ -140,3 +142,69 @@ class JobSpec:
     task_stage: int | None = None
     items: Sequence[tuple[str, int | None]] = ()  # (key, photo_id), tracked and resumable
     max_attempts: int | None = None  # None: the config's pipeline.max_attempts_default
+
+
+def item_name(key: str) -> str:
+    """What an item is called when its handler names nothing else: a source path names its
+    file; a base, a file name or a word ("trash") stays as it is."""
+    return PurePath(key).name or key
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """One item's result as a handler reports it: what it is about (`name`: a file or a
+    photo, as people call it) apart from why (`reason`), so no reader parses one out of
+    the other."""
+
+    key: str
+    status: str  # running | done | failed | skipped
+    reason: str | None = None
+    name: str | None = None  # None: what the key names (`item_name`)
+    photo_id: int | None = None
+
+    @property
+    def shown_name(self) -> str:
+        return self.name if self.name is not None else item_name(self.key)
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """An item as read back, rows from before schema v9 and after alike (`item_parts`)."""
+
+    key: str
+    photo_id: int | None
+    status: str
+    name: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        """The sentence people read: "b.jpg: not a photo"."""
+        return f"{self.name}: {self.reason}" if self.reason else self.name
+
+
+def item_parts(key: str, name: str | None, message: str | None) -> tuple[str, str]:
+    """(name, reason) of a stored item: the one reader of the `job_items` columns. Rows
+    from before schema v9 have no name, and their message may begin with it ("b.jpg: not
+    a photo"); a leading "X: " is split off only when X names the item (its file, its
+    photo, one of the photo's files), so a reason such as "not deleted: …" stays whole."""
+    if name is not None:
+        return name, message or ""
+    reason = (message or "").strip()
+    head, colon, rest = reason.partition(": ")
+    if not colon or not _names_item(head, key):
+        return item_name(key), reason
+    rest = rest.strip()
+    if rest.startswith(f"{head}: "):  # a failed copy was named twice by imports before v9
+        rest = rest[len(head) + 2 :].strip()
+    return head, rest
+
+
+def _names_item(head: str, key: str) -> bool:
+    own = item_name(key)
+    photo = key.rpartition(":")[0] if key.endswith((":thumbnail", ":preview")) else key
+    return (
+        head in (own, photo, f"commit {key}")  # its file or photo; a commit asked for
+        or head.startswith((f"{own}.", f"{photo}."))  # one of the photo's files
+        or key == f".{head}.importing"  # the leftover copy of an interrupted import
+    )

@@ -275,7 +275,7 @@ class JobQueue:
             s.execute(
                 update(JobItem)
                 .where(JobItem.job_id == row.id, JobItem.status.in_(("failed", "running")))
-                .values(status="pending", message=None)
+                .values(status="pending", name=None, message=None)
             )
             transitions.requeue(s, row, transitions.clock(now), None)
             return JobRecord.of(row)

@@ -40,7 +40,15 @@ OWNED_ELEMENTS = (RATING, LABEL, FLAG, SUBJECT, HIERARCHY)
 
 
 class SidecarError(ValueError):
-    """The sidecar is not XMP we can safely read or update; it is left as it is."""
+    """The sidecar is not XMP we can safely read or update; it is left as it is. str()
+    says "A.xmp: why" when the file is known; `name` and `reason` keep the two apart."""
+
+    def __init__(self, reason: str, name: str | None = None) -> None:
+        self.reason, self.name = reason, name
+        super().__init__(f"{name}: {reason}" if name else reason)
+
+    def __reduce__(self) -> tuple[type[SidecarError], tuple[str, str | None]]:
+        return (type(self), (self.reason, self.name))  # intact across a pickle
 
 
 @dataclass(frozen=True)

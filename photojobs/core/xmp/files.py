@@ -56,25 +56,25 @@ def read_document(path: Path) -> XmpDocument:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as e:
-        raise SidecarError(f"{path.name}: cannot be read ({e.strerror or e})") from e
+        raise SidecarError(f"cannot be read ({e.strerror or e})", path.name) from e
     with os.fdopen(fd, "rb") as f:
         data = f.read(MAX_SIDECAR_BYTES + 1)
     if len(data) > MAX_SIDECAR_BYTES:
         raise SidecarError(
-            f"{path.name}: larger than {MAX_SIDECAR_BYTES // (1024 * 1024)} MB; left as it is"
+            f"larger than {MAX_SIDECAR_BYTES // (1024 * 1024)} MB; left as it is", path.name
         )
     try:
         return parse(data)
     except SidecarError as e:
-        raise SidecarError(f"{path.name}: {e}; left as it is") from e
+        raise SidecarError(f"{e.reason}; left as it is", path.name) from e
 
 
 def write_document(path: Path, doc: XmpDocument) -> os.stat_result:
     """Atomically put `doc` at `path` (an .xmp name); returns the new file's stat."""
     if split_name(path.name)[1].lower() != "xmp":
-        raise SidecarError(f"{path.name}: refusing to write anything but an .xmp sidecar")
+        raise SidecarError("refusing to write anything but an .xmp sidecar", path.name)
     if path.is_symlink():
-        raise SidecarError(f"{path.name}: is a symbolic link; left as it is")
+        raise SidecarError("is a symbolic link; left as it is", path.name)
     tmp = path.with_name(f".{path.name}.writing-{secrets.token_hex(4)}")
     try:
         with open(tmp, "xb") as f:

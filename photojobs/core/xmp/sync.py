@@ -30,16 +30,23 @@ from photojobs.core.xmp.document import SidecarError, SidecarMarks, new_document
 from photojobs.core.xmp.files import read_document, sidecar_name, sidecar_to_read, write_document
 
 CHUNK = 200  # photos per write transaction
+READ = "read"  # the reason of a sidecar taken in: the grid hears of that photo
 
 
 @dataclass(frozen=True)
 class SidecarOutcome:
-    """One photo's result, reported as a job item."""
+    """One photo's result, reported as a job item: the file (or photo) it is about, and
+    what happened to it."""
 
     base: str
     photo_id: int
     status: str  # done | failed | skipped
-    message: str
+    name: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.name}: {self.reason}"
 
 
 def write_pending() -> ColumnElement[bool]:
@@ -100,7 +107,7 @@ def read_sidecars(
         try:
             found.append((photo_id, base, name, st, read_document(folder / name).marks()))
         except SidecarError as e:
-            outcomes.append(SidecarOutcome(base, photo_id, "failed", str(e)))
+            outcomes.append(SidecarOutcome(base, photo_id, "failed", e.name or name, e.reason))
     for start in range(0, len(found), CHUNK):
         with db.write() as s:
             outcomes += [_take_in(s, *f) for f in found[start : start + CHUNK]]
@@ -112,16 +119,16 @@ def _take_in(
 ) -> SidecarOutcome:
     row = s.get(Photo, photo_id)
     if row is None:
-        return SidecarOutcome(base, photo_id, "skipped", f"{base}: no longer in the project")
+        return SidecarOutcome(base, photo_id, "skipped", base, "no longer in the project")
     if not _sidecar_is_newer(row, st):
-        return SidecarOutcome(base, photo_id, "skipped", f"{name}: our marks are newer; kept")
+        return SidecarOutcome(base, photo_id, "skipped", name, "our marks are newer; kept")
     old = marks_of_row(row, tags_of(s, [row.id]).get(row.id, frozenset()))
     new = marks.applied_to(old)
     if new != old:
         write_marks(s, row, old, new, time.time())
     row.sidecar_synced_at = row.marked_at  # database and sidecar agree now
     row.sidecar_mtime_ns = st.st_mtime_ns
-    return SidecarOutcome(base, photo_id, "done", f"{name}: read")
+    return SidecarOutcome(base, photo_id, "done", name, READ)
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -146,20 +153,23 @@ def write_sidecars(
             st = os.stat(path, follow_symlinks=False) if path.exists() else None
             newer = st is not None and _changed_since_seen(row, st) and _sidecar_is_newer(row, st)
         if not files.has_image:
-            outcomes.append(SidecarOutcome(base, photo_id, "skipped", f"{base}: no image left"))
+            outcomes.append(SidecarOutcome(base, photo_id, "skipped", base, "no image left"))
             continue
         if newer:  # an editor changed it after our marks: read it instead of overwriting
             outcomes += read_sidecars(db, project_id, folder, {base})
             continue
         try:
             written = _write_one(path, marks, exists=st is not None)
-        except (SidecarError, OSError) as e:
-            message = str(e) if isinstance(e, SidecarError) else f"{name}: {e.strerror or e}"
-            outcomes.append(SidecarOutcome(base, photo_id, "failed", message))
+        except SidecarError as e:
+            outcomes.append(SidecarOutcome(base, photo_id, "failed", e.name or name, e.reason))
+            continue
+        except OSError as e:
+            reason = str(e.strerror or e)
+            outcomes.append(SidecarOutcome(base, photo_id, "failed", name, reason))
             continue
         with db.write() as s:
             _record_write(s, photo_id, name, marked_at, written)
-        outcomes.append(SidecarOutcome(base, photo_id, "done", f"{name}: written"))
+        outcomes.append(SidecarOutcome(base, photo_id, "done", name, "written"))
     return outcomes
 
 

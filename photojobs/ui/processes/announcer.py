@@ -145,7 +145,7 @@ class TaskAnnouncer(QObject):
         job = next((j for j in task.jobs if j.type == "import_files"), None) if task else None
         if job is None:
             return ImportSummary()
-        items = [(i["key"], i["status"]) for i in self.session.store.items(job.id)]
+        items = [(i.key, i.status) for i in self.session.store.items(job.id)]
         policy = str(job.payload.get("on_duplicate", "skip"))
         return summarise_import(job.payload.get("verdicts", {}), policy, items)
 

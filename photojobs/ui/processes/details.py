@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-from pathlib import PurePath
-from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from photojobs.core.jobs.labels import job_label
-from photojobs.core.jobs.model import JobRecord
+from photojobs.core.jobs.model import ItemRecord, JobRecord
 from photojobs.core.jobs.store import JobStore
 from photojobs.ui.processes.rows import TaskRow, format_duration
 
@@ -35,17 +33,6 @@ ORDER = ("failed", "skipped", "canceled", "done")  # what needs a look first
 
 def _when(moment: float | None) -> str:
     return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
-
-
-def item_name(key: str) -> str:
-    """A source path names its file; a base or a file name stays as it is."""
-    return PurePath(key).name or key
-
-
-def item_reason(name: str, message: str | None) -> str:
-    """The message without the name it often starts with ("b.jpg: not a photo")."""
-    reason = (message or "").strip()
-    return reason[len(name) + 1 :].strip() if reason.startswith(f"{name}:") else reason
 
 
 @dataclass
@@ -77,23 +64,26 @@ def _line_html(line: str) -> str:
     return escape(line) if line.startswith(" ") else f"<b>{escape(line)}</b>"
 
 
-def job_story(job: JobRecord, items: list[dict[str, Any]]) -> list[str]:
+def job_story(job: JobRecord, items: list[ItemRecord]) -> list[str]:
     """The job's outcome in words, then its items by file or photo, failures first."""
-    tally = Counter(i["status"] for i in items)
+    tally = Counter(i.status for i in items)
     counts = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
     lines = [f"{job_label(job.type)}: {job.status.value}" + (f" ({counts})" if counts else "")]
     if job.error:
         lines.append(f"  {job.error.strip().splitlines()[0]}")
     for status in ORDER:
-        chosen = [i for i in items if i["status"] == status]
+        # A line per file and reason: a thumbnail and a preview that failed alike read once.
+        chosen = list(dict.fromkeys(_item_line(i) for i in items if i.status == status))
         limit = ITEM_LIMIT if status != "done" else DONE_LIMIT
-        for item in chosen[:limit]:
-            name = item_name(item["key"])
-            reason = item_reason(name, item["message"]) or ("failed" if status == "failed" else "")
-            lines.append(f"  {MARKS[status]} {name}" + (f": {reason}" if reason else ""))
+        lines += chosen[:limit]
         if len(chosen) > limit:
             lines.append(f"  … and {len(chosen) - limit} more {status}")
     return lines
+
+
+def _item_line(item: ItemRecord) -> str:
+    reason = item.reason or ("failed" if item.status == "failed" else "")
+    return f"  {MARKS[item.status]} {item.name}" + (f": {reason}" if reason else "")
 
 
 def job_technical(job: JobRecord) -> list[str]:

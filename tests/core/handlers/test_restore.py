@@ -162,9 +162,9 @@ def test_a_restore_conflict_overwrites_nothing(shoot: Shoot) -> None:
     assert restored["status"] == "completed"
     items = shoot.items(restored["id"])
     assert items["R.JPG"]["status"] == "failed"
-    assert items["R.JPG"]["message"] == (
-        "R.JPG: a file with this name is already in the project (not overwritten)"
-    )
+    assert (items["R.JPG"]["name"], items["R.JPG"]["message"]) == (
+        "R.JPG", "a file with this name is already in the project (not overwritten)",
+    )  # fmt: skip
     others = {k: i["status"] for k, i in items.items() if k != "R.JPG"}
     assert others == {"J.DNG": "done", "J.DNG.xmp": "done", "N.JPG": "done", "N.DNG": "done"}
     assert shoot.originals() == before | {"R.JPG": newcomer_hash}

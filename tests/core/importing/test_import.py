@@ -14,7 +14,15 @@ from sqlalchemy import select
 
 from photojobs.core.db.models import JobItem, Photo
 from photojobs.core.handlers import default_registry
-from photojobs.core.importing import COMPLETION, DUPLICATE, NEW, OTHER_PROJECT, REJECTED
+from photojobs.core.importing import (
+    COMPLETION,
+    DUPLICATE,
+    NEW,
+    OTHER_PROJECT,
+    REJECTED,
+    ImportCopyError,
+    copy_checked,
+)
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.runner import run_job
@@ -175,10 +183,14 @@ def test_bad_files_fail_alone(library: Library, tmp_path: Path) -> None:
     for bad in ("CUT", "BROKEN", "HELLO"):
         assert photos[bad].thumbnail_status == "failed", bad
     with library.db.read() as s:
-        messages = {
-            i.key: i.message for i in s.scalars(select(JobItem).where(JobItem.status == "failed"))
-        }
-    assert all(m and m.split(":")[0].endswith((".JPG", ".DNG")) for m in messages.values())
+        failed = s.scalars(select(JobItem).where(JobItem.status == "failed")).all()
+    # Named by the file that could not be read, the reason apart (both sizes alike).
+    assert {(i.key, i.name) for i in failed} == {
+        (f"{base}:{kind}", name)
+        for base, name in (("CUT", "CUT.JPG"), ("BROKEN", "BROKEN.DNG"), ("HELLO", "HELLO.JPG"))
+        for kind in ("thumbnail", "preview")
+    }
+    assert all(i.message and ".JPG" not in i.message for i in failed)
     assert {p.name: digest(p) for p in project.path.iterdir() if p.is_file()} == before
 
 
@@ -243,8 +255,8 @@ def test_overwrite_keeps_the_old_file_when_the_new_copy_fails(
     ]
     task = get_task(library.db, task_id)
     store = JobStore(library.db, library.config)
-    (failed,) = [i for i in store.items(task.jobs[0].id) if i["status"] == "failed"]
-    assert "IMG_0001.JPG" in failed["message"]
+    (failed,) = [i for i in store.items(task.jobs[0].id) if i.status == "failed"]
+    assert failed.name == "IMG_0001.JPG" and "IMG_0001.JPG" not in failed.reason
 
 
 def test_overwrite_replaces_only_the_file_of_that_exact_name(
@@ -341,3 +353,19 @@ def test_rows_appear_while_the_card_is_still_being_copied(
     run_job(JobContext(library, store, job, sink), registry, "w")
     assert rows_seen[0] == 1  # the first photo, announced before the second was copied
     assert rows_seen == sorted(rows_seen) and rows_seen[-1] == 3
+
+
+def test_a_copy_refused_names_its_file_apart_from_the_reason(tmp_path: Path) -> None:
+    """A name taken between the listing and the link: the item gets the file's name and the
+    reason apart (imports before v9 wrote "IMG_0001.JPG: IMG_0001.JPG: …")."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "IMG_0001.JPG").write_bytes(b"another program's file")
+    with pytest.raises(ImportCopyError) as refused:
+        copy_checked(DATA / "IMG_0001.JPG", folder, "IMG_0001.JPG")
+    assert (refused.value.name, refused.value.reason) == (
+        "IMG_0001.JPG", "a file with this name appeared meanwhile",
+    )  # fmt: skip
+    assert str(refused.value) == "IMG_0001.JPG: a file with this name appeared meanwhile"
+    assert (folder / "IMG_0001.JPG").read_bytes() == b"another program's file"
+    assert [p.name for p in folder.iterdir()] == ["IMG_0001.JPG"], "no temporary copy left"

@@ -149,7 +149,7 @@ def test_history_cleaning_runs_as_a_maintenance_task_and_says_what_it_did(
     run_job(ctx, default_registry(), "w")
 
     assert old not in task_ids(library)
-    assert [i["message"] for i in store.items(job.id)] == [
+    assert [i.reason for i in store.items(job.id)] == [
         "1 finished task(s) past their retention deleted"
     ]
     assert queries.get_task(library.db, task_id).status.value == "completed"  # type: ignore[union-attr]
