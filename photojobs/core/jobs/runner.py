@@ -10,7 +10,7 @@ from photojobs.core.jobs.context import JobCancelled, JobContext
 from photojobs.core.jobs.events import EventSink, JobEvent, TaskEvent
 from photojobs.core.jobs.model import JobRecord
 from photojobs.core.jobs.queries import get_task
-from photojobs.core.jobs.registry import HandlerRegistry
+from photojobs.core.jobs.registry import HandlerRegistry, HandlerUnavailable
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.storage_errors import DiskFullError, is_disk_full
 
@@ -29,7 +29,12 @@ def run_job(
 ) -> list[JobRecord]:
     """Returns the job as finished plus any jobs its completion enqueued."""
     job, store = ctx.job, ctx.store
-    handler = registry.get(job.type)
+    try:
+        handler = registry.get(job.type)
+    except HandlerUnavailable as e:  # a library it needs is missing: no retry can help
+        log.error("job %s (%s): %s", job.id, job.type, e)
+        message = f"the handler of {job.type} is not available: {e}"
+        return _announce(ctx, [store.fail(job.id, worker_id, message, retry=False, now=clock())])
     if handler is None:
         return _announce(
             ctx,
