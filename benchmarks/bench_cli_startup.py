@@ -86,10 +86,10 @@ def main() -> None:
         envs = {"before": env | {"PYTHONPATH": str(opts.before.resolve())}, "now": env}
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)  # `-c` puts the working folder first on sys.path: not a checkout
-        lib = cwd / "library"
-        for e in envs.values():
+        libs = {name: cwd / f"library-{name}" for name in envs}  # each at its own schema
+        for name, e in envs.items():
             e |= {"HOME": str(cwd / "home"), "XDG_CONFIG_HOME": str(cwd / "xdg")}
-        run(("--library", str(lib), "project", "create", "Shoot"), env, cwd)
+            run(("--library", str(libs[name]), "project", "create", "Shoot"), e, cwd)
         print(
             f"{opts.runs} runs each; load average {os.getloadavg()[0]:.1f} on "
             f"{os.cpu_count()} cores; before = {opts.before or '-'}"
@@ -99,15 +99,18 @@ def main() -> None:
             "  image libraries"
         )
         for command in COMMANDS:
-            args = command if command == ("--help",) else ("--library", str(lib), *command)
+            args = {
+                name: command if command == ("--help",) else ("--library", str(lib), *command)
+                for name, lib in libs.items()
+            }
             times: dict[str, list[float]] = {name: [] for name in envs}
-            for e in envs.values():
-                run(args, e, cwd)  # warm the disk cache
+            for name, e in envs.items():
+                run(args[name], e, cwd)  # warm the disk cache
             for _ in range(opts.runs):  # alternating: both see the same load
                 for name, e in envs.items():
-                    times[name].append(run(args, e, cwd))
+                    times[name].append(run(args[name], e, cwd))
             for name, e in envs.items():
-                line = describe(times[name], *imports(args, e, cwd))
+                line = describe(times[name], *imports(args[name], e, cwd))
                 print(f"{' '.join(command):22} {name:6} {line}")
 
 
