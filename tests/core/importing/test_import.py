@@ -22,7 +22,7 @@ from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import KeepDecision, photos_of, scan_project, set_keep
 from photojobs.core.project_import import analyse_for_project
-from tests.core.importing.conftest import DATA, run_jobs
+from tests.core.importing.conftest import DATA, image_pool_busy, run_jobs
 
 
 def start_import(lib: Library, project: ProjectInfo, paths: list[Path], policy: str = "skip"):
@@ -293,13 +293,15 @@ def test_new_photos_get_the_cameras_thumbnail_before_any_decode(
     library: Library, card: Path
 ) -> None:
     """Right after the copies, each photo's `.thumb` holds the thumbnail its camera embedded
-    (upright, letterbox cut off); the derivative job then replaces it with the real one."""
+    (upright, letterbox cut off); the real one then replaces it. Here the image pool is busy
+    with other work for the whole copy, so the derivatives job makes every real one."""
     project = library.create_project("Card")
     start_import(library, project, [card])
     store, registry, worker = JobStore(library.db, library.config), default_registry(), "w"
     job = store.claim(worker)
     assert job is not None and job.type == "import_files"
-    run_job(JobContext(library, store, job, lambda e: None), registry, worker)
+    with image_pool_busy(library):
+        run_job(JobContext(library, store, job, lambda e: None), registry, worker)
     stand_ins = {}
     for base in ("IMG_0001", "IMG_0002", "RAW_0009"):
         with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
