@@ -121,8 +121,16 @@ class DerivativesWhileCopying:
         return made
 
     def finish(self) -> None:
-        """Start nothing more; wait for the renders already running (their files are being
-        written), drop those not started yet. Safe to call twice."""
+        """The copy is over: start nothing more, and wait for the renders handed out (at
+        most a window's worth, some perhaps queued behind another job's few)."""
+        self.ready.clear()
+        running, self.running = self.running, []
+        for base, future in running:
+            self._collect(base, future)
+
+    def abandon(self) -> None:
+        """The job stops (a cancel, a full disk): drop the renders not started, wait for
+        those running (their files are being written), so nothing writes after the job."""
         self.ready.clear()
         running, self.running = self.running, []
         for base, future in running:

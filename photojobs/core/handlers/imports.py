@@ -55,8 +55,10 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     facts: dict[str, dict[str, Any] | None] = {}  # by file name, read as each is copied
     try:
         found = _copy_all(ctx, job, project_dir, items, names, renders, facts)
-    finally:
-        renders.finish()  # after a cancel or a failure, what they made is left unrecorded
+    except BaseException:
+        renders.abandon()  # what they made is left unrecorded, for the derivatives job
+        raise
+    renders.finish()
     found |= _publish_rows(ctx, job, project_dir, facts, renders.take_made())
     # Ratings, labels and keywords an editor already wrote appear with the photos.
     report(ctx, read_sidecars(ctx.db, job.project_id or "", project_dir))

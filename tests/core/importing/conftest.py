@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from photojobs.core.config import worker_count
 from photojobs.core.handlers import default_registry
-from photojobs.core.imaging.pool import image_pool
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore, new_worker_id
@@ -31,28 +26,6 @@ def run_jobs(lib: Library, limit: int = 200) -> list:
             return finished
         finished += run_job(JobContext(lib, store, job, lambda e: None), registry, worker)
     raise AssertionError("jobs did not settle")
-
-
-@contextmanager
-def image_pool_busy(lib: Library) -> Iterator[None]:
-    """Every thread of the process's image pool held by other work until the block ends,
-    as by another project's long derivatives job."""
-    workers = worker_count(lib.config)
-    started, release = threading.Semaphore(0), threading.Event()
-
-    def hold() -> None:
-        started.release()
-        release.wait()
-
-    held = [image_pool(workers).submit(hold) for _ in range(workers)]
-    for _ in held:
-        started.acquire()
-    try:
-        yield
-    finally:
-        release.set()
-        for future in held:
-            future.result()
 
 
 @pytest.fixture
