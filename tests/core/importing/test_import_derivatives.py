@@ -18,13 +18,13 @@ from photojobs.core.db.models import Photo
 from photojobs.core.handlers import default_registry, import_derivatives, imports
 from photojobs.core.imaging import source_fingerprint
 from photojobs.core.jobs.context import JobContext
-from photojobs.core.jobs.events import PhotosChanged
+from photojobs.core.jobs.events import ItemEvent, PhotosChanged
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.photos import PhotoRecord, photos_of
-from tests.core.importing.conftest import DATA, run_jobs
+from tests.core.importing.conftest import DATA, image_pool_idle, run_jobs
 from tests.core.importing.test_import import start_import
 
 
@@ -159,28 +159,34 @@ def test_a_photo_whose_render_fails_is_imported_and_left_for_the_derivatives_job
     assert (cut.thumbnail_status, cut.preview_status) == ("failed", "failed")  # said as ever
 
 
-def test_the_grid_hears_of_each_real_thumbnail_as_it_is_recorded(
+def test_each_real_thumbnail_is_announced_as_it_is_recorded(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each PhotosChanged names the photos whose row changed; the grid re-reads their
-    thumbnails then, so the real one replaces the stand-in while the card still copies."""
+    """A photo made while the card copies is named by the announcement of the rows it was
+    recorded with (the grid re-reads its thumbnail then), not only by the import's last
+    announcement of every photo. Here the copy of the fourth file waits for IMG_1's render."""
     monkeypatch.setattr(imports, "PUBLISH_SECONDS", 0.0)
     card = card_of(tmp_path, {f"IMG_{n}.JPG": f"IMG_000{n}.JPG" for n in range(1, 7)})
     project = library.create_project("Card")
     start_import(library, project, [card])
-    heard: list[set[str]] = []  # per announcement: the photos it named that were made
+    heard: list[tuple[set[str], set[str]]] = []  # per announcement: photos named, photos made
 
     def sink(event: object) -> None:
+        if isinstance(event, ItemEvent) and event.key.endswith("IMG_4.JPG"):
+            image_pool_idle(library)
         if isinstance(event, PhotosChanged):
-            rows = {p.id: p for p in photos(library, project).values()}
-            named = [rows[i] for i in event.photo_ids if i in rows]
-            heard.append({p.base for p in named if p.thumbnail_status == "generated"})
+            rows = photos(library, project).values()
+            named = {p.base for p in rows if p.id in event.photo_ids}
+            heard.append((named, {p.base for p in rows if p.thumbnail_status == "generated"}))
 
     import_job_only(library, project, sink)
-    made = {b for b, p in photos(library, project).items() if p.thumbnail_status == "generated"}
-    assert "IMG_1" in made
-    announced = set().union(*heard)
-    assert made <= announced  # none made in silence
+    *while_copying, (_, made_at_the_end) = heard
+    assert "IMG_1" in set().union(*(made for _, made in while_copying))
+    made_before: set[str] = set()
+    for named, made in while_copying:
+        assert made - made_before <= named, "recorded made, and not said"
+        made_before = made
+    assert "IMG_1" in made_at_the_end
 
 
 def test_a_canceled_import_waits_for_the_render_it_started(
