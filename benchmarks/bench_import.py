@@ -376,7 +376,9 @@ def main() -> None:
     from bench_derivatives import make_corpus, warm_page_cache
 
     (ROOT / ".bench").mkdir(exist_ok=True)
-    make_corpus(args.corpus, args.jpegs, args.raws)
+    if (args.corpus / "corpus.json").exists() or not args.corpus.is_dir():
+        make_corpus(args.corpus, args.jpegs, args.raws)
+    # else: a folder of photos of your own (JPG, DNG), measured as it is
     warm_page_cache(corpus_files(args.corpus, "all"))  # as a card reader's copy would be
     timeline(args)
     if args.timeline_only:
