@@ -1,7 +1,7 @@
 """Thumbnails and previews made while an import still copies.
 
-The copy is disk-bound and leaves the cores idle; the derivatives job after it idles the
-disk. So each photo, once all of its image files on the card are copied, goes to the
+A copy from a card is disk-bound and leaves the cores idle; the derivatives job after it
+idles the disk. So each photo, once all of its image files on the card are copied, goes to the
 process's image pool at once, through the derivatives job's own render (one decode, the
 same source and fingerprint), and what it made is recorded by the import's thread the way
 that job records its own: the job that follows finds those photos made and skips them.
@@ -72,23 +72,23 @@ class DerivativesWhileCopying:
     def file_done(self, source: str, copied_as: str | None) -> None:
         """One item of the import is over (copied, skipped or failed)."""
         self.still_to_copy -= self.sizes.pop(source, 0)
-        if classify(Path(source).name) not in IMAGES:
-            return
+        if classify(Path(source).name) in IMAGES:
+            self._count(source, copied_as)
+        self.pump()
+
+    def _count(self, source: str, copied_as: str | None) -> None:
+        """A RAW comes before its JPG on the card (`.ARW` < `.JPG`), so a photo waits for
+        the last image file of its name: rendered from the RAW, it would be made again from
+        the JPG by the derivatives job."""
+        key = _base(source)
         if copied_as is not None and classify(copied_as) in IMAGES:
             base = split_name(copied_as)[0]
             if base not in self.present:
                 self.files.setdefault(base, []).append(copied_as)
-                self.photos_of.setdefault(_base(source), set()).add(base)
-        # A RAW comes before its JPG on the card (`.ARW` < `.JPG`), so a photo waits for
-        # the last image file of its name: rendered from the RAW, it would be made again
-        # from the JPG by the derivatives job.
-        key = _base(source)
+                self.photos_of.setdefault(key, set()).add(base)
         self.to_copy[key] -= 1
         if self.to_copy[key] <= 0:
-            self.ready.extend(
-                b for b in sorted(self.photos_of.pop(key, ())) if b not in self.started
-            )
-        self.pump()
+            self.ready.extend(sorted(self.photos_of.pop(key, ())))
 
     def pump(self) -> None:
         """Collect finished renders and start waiting ones while there is a free thread."""
@@ -100,6 +100,8 @@ class DerivativesWhileCopying:
                 self.running.append((base, future))
         while self.ready and len(self.running) < self.window and not self.stopped:
             base = self.ready.popleft()
+            if base in self.started:  # two names on the card led to it (a renamed copy)
+                continue
             if not self._room_for_one_more():
                 continue  # left for the derivatives job, like a photo never started
             work = self._work(base)
