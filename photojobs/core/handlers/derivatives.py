@@ -3,9 +3,11 @@
 Each photo is decoded once, for both sizes: the entropy decode of a 24 MP JPEG is most of
 the cost, so a separate thumbnails-first pass would pay it twice for the first screenful.
 The grid does not wait for it meanwhile: the import already put the thumbnail the camera
-embedded in the file in place (see `embedded_thumbnails`). Results are written in small
-batches, each one announced, so the grid fills while the job runs. Image work runs on the
-process's one image pool (every core), whatever the number of jobs.
+embedded in the file in place (see `embedded_thumbnails`), and made the real ones of the
+photos it could while copying (`import_derivatives`, recorded by `record_made`): those are
+found unchanged here. Results are written in small batches, each one announced, so the
+grid fills while the job runs. Image work runs on the process's one image pool (every
+core), whatever the number of jobs.
 """
 
 from __future__ import annotations
