@@ -40,9 +40,11 @@ bench: $(STAMP)
 	else echo "node/npm not found: the table says so"; fi
 	$(BIN)/python benchmarks/bench_derivatives.py $(BENCH_ARGS)
 
-# The real path: import task -> worker loop -> files on disk, beside naive Pillow.
+# The real path: import task -> worker loop -> files on disk, when each photo's thumbnail and
+# preview land, beside naive Pillow. BENCH_ARGS="--before main" adds the code at another
+# commit, taking turns; "--card-mbps 90" reads the card at a card reader's speed.
 bench-import: $(STAMP)
-	$(BIN)/python benchmarks/bench_import.py .bench/corpus
+	$(BIN)/python benchmarks/bench_import.py .bench/import-corpus $(BENCH_ARGS)
 
 bench-imaging: $(STAMP)
 	$(BIN)/python benchmarks/bench_imaging.py .bench/corpus

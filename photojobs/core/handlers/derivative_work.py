@@ -17,6 +17,7 @@ from photojobs.core.imaging import (
     UnsupportedFormat,
     read_metadata,
     render_derivatives,
+    source_fingerprint,
 )
 from photojobs.core.paths import UnsafePathError, inside
 from photojobs.core.storage_errors import DiskFullError, is_disk_full
@@ -64,6 +65,19 @@ def sources_of(project_dir: Path, files: list[str]) -> PhotoSources:
     return PhotoSources(
         by_class.get(FileClass.JPG), by_class.get(FileClass.RAW), by_class.get(FileClass.OTHER)
     )
+
+
+def fingerprint_of(sources: PhotoSources) -> str | None:
+    """The fingerprint of the file the derivatives are made from (the JPG, else the RAW,
+    else another format: `decode_best`'s order). None for a file that is gone or cannot be
+    read: rendering then fails that photo alone, with the reason, instead of the whole job."""
+    main = sources.jpg or sources.raw or sources.other
+    if main is None:
+        return None
+    try:
+        return source_fingerprint(main)
+    except ImageError:
+        return None
 
 
 def render(

@@ -3,9 +3,11 @@
 Each photo is decoded once, for both sizes: the entropy decode of a 24 MP JPEG is most of
 the cost, so a separate thumbnails-first pass would pay it twice for the first screenful.
 The grid does not wait for it meanwhile: the import already put the thumbnail the camera
-embedded in the file in place (see `embedded_thumbnails`). Results are written in small
-batches, each one announced, so the grid fills while the job runs. Image work runs on the
-process's one image pool (every core), whatever the number of jobs.
+embedded in the file in place (see `embedded_thumbnails`), and made the real ones of the
+photos it could while copying (`import_derivatives`, recorded by `record_made`): those are
+found unchanged here. Results are written in small batches, each one announced, so the
+grid fills while the job runs. Image work runs on the process's one image pool (every
+core), whatever the number of jobs.
 """
 
 from __future__ import annotations
@@ -17,14 +19,21 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from photojobs.core.config import worker_count
 from photojobs.core.db.models import Photo
 from photojobs.core.handlers.capture_facts import apply_facts
-from photojobs.core.handlers.derivative_work import FAILED_STATUSES, Outcome, Work, render
+from photojobs.core.handlers.derivative_work import (
+    FAILED_STATUSES,
+    Outcome,
+    Work,
+    fingerprint_of,
+    render,
+)
 from photojobs.core.handlers.derivative_work import sources_of as _sources
 from photojobs.core.handlers.project_files import project_dir as job_project_dir
-from photojobs.core.imaging import DerivativeSpec, ImageError, source_fingerprint
+from photojobs.core.imaging import DerivativeSpec
 from photojobs.core.imaging.pool import image_pool
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.events import PhotosChanged
@@ -46,7 +55,7 @@ def generate_derivatives(ctx: JobContext, job: JobRecord) -> None:
 def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: bool) -> None:
     project_dir = job_project_dir(ctx, job)
     works = _works(ctx, job, project_dir)
-    specs = [_spec(ctx, k) for k in KINDS]
+    specs = derivative_specs(ctx)
     limit = int(ctx.config.get("processing.max_image_pixels"))
     recorder = _Recorder(ctx, job, total=2 * len(works))
     workers = worker_count(ctx.config)
@@ -62,12 +71,16 @@ def _process(ctx: JobContext, job: JobRecord, *, with_metadata: bool, force: boo
     ctx.check_cancelled()
 
 
-def _spec(ctx: JobContext, kind: str) -> DerivativeSpec:
-    return DerivativeSpec(
-        kind,
-        int(ctx.config.get(f"processing.{kind}.max_dim")),
-        int(ctx.config.get(f"processing.{kind}.quality")),
-    )
+def derivative_specs(ctx: JobContext) -> list[DerivativeSpec]:
+    """The sizes every photo gets, as the configuration asks."""
+    return [
+        DerivativeSpec(
+            kind,
+            int(ctx.config.get(f"processing.{kind}.max_dim")),
+            int(ctx.config.get(f"processing.{kind}.quality")),
+        )
+        for kind in KINDS
+    ]
 
 
 def _ordered(
@@ -128,7 +141,7 @@ class _Recorder:
                 made = self.made.setdefault(o.photo_id, set())
                 if o.status in ("generated", "unchanged"):
                     made.update(o.kinds)
-                _apply(row, o, all_made=made.issuperset(KINDS))
+                apply_outcome(row, o, all_made=made.issuperset(KINDS))
                 failed = o.status in FAILED_STATUSES
                 status = "failed" if failed else "done"
                 name = o.name or o.base
@@ -142,7 +155,7 @@ class _Recorder:
         self.ctx.emit(PhotosChanged(self.job.project_id or "", ids))
 
 
-def _apply(row: Photo, o: Outcome, all_made: bool) -> None:
+def apply_outcome(row: Photo, o: Outcome, all_made: bool) -> None:
     """The fingerprint is stored only with the last derivative written from that source:
     a run cut short before (a crash, a cancel) leaves the old one, so the next run sees
     the source as changed and makes them all again."""
@@ -155,6 +168,24 @@ def _apply(row: Photo, o: Outcome, all_made: bool) -> None:
     if o.metadata and "error" not in o.metadata:
         apply_facts(row, o.metadata)
     row.updated_at = time.time()
+
+
+def record_made(session: Session, project_id: str, outcomes: Sequence[Outcome]) -> list[int]:
+    """Derivatives made outside this job (an import makes them while it copies), recorded
+    as this job records its own, so that it later finds those photos unchanged. Photos
+    without a row are skipped. The ids of the photos recorded."""
+    by_base = {o.base: o for o in outcomes if o.status == "generated"}
+    if not by_base:
+        return []
+    rows = session.scalars(
+        select(Photo).where(Photo.project_id == project_id, Photo.base.in_(by_base))
+    )
+    recorded = []
+    for row in rows:
+        o = by_base[row.base]
+        apply_outcome(row, o, all_made=set(o.kinds).issuperset(KINDS))
+        recorded.append(row.id)
+    return recorded
 
 
 def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:
@@ -178,18 +209,7 @@ def _works(ctx: JobContext, job: JobRecord, project_dir: Path) -> list[Work]:
     works = []
     for photo_id, base, files, known, generated in rows:
         sources = _sources(project_dir, files)
-        fingerprint = _fingerprint(sources.jpg or sources.raw or sources.other)
+        fingerprint = fingerprint_of(sources)
         unchanged = generated and fingerprint is not None and fingerprint == known
         works.append(Work(photo_id, base, sources, fingerprint, unchanged))
     return works
-
-
-def _fingerprint(main: Path | None) -> str | None:
-    """None for a file that is gone or cannot be read: rendering then fails that photo
-    alone, with the reason, instead of the whole job."""
-    if main is None:
-        return None
-    try:
-        return source_fingerprint(main)
-    except ImageError:
-        return None

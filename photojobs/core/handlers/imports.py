@@ -3,21 +3,28 @@
 The folder is listed once per job, not once per file (a 2,000-photo card into a big
 project was quadratic). Each new photo gets the thumbnail its camera embedded as a
 stand-in, and rows for the photos copied so far are written every half second, so the
-grid shows pictures within a second of each copy, long before the card is done.
+grid shows pictures within a second of each copy, long before the card is done. Meanwhile
+the image pool makes the real thumbnails and previews of the photos copied
+(`import_derivatives`), recorded with those rows, and they replace the stand-ins.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from photojobs.core.crash_points import crash_point
 from photojobs.core.db.models import Photo
 from photojobs.core.formats import FileClass, classify, split_name
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo, read_facts
+from photojobs.core.handlers.derivative_work import Outcome
+from photojobs.core.handlers.derivatives import record_made
+from photojobs.core.handlers.import_derivatives import DerivativesWhileCopying
 from photojobs.core.handlers.project_files import derivative_target
 from photojobs.core.handlers.project_files import project_dir as _project_dir
 from photojobs.core.handlers.sidecars import report
@@ -46,39 +53,18 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     project_dir = _project_dir(ctx, job)
     for name in remove_leftovers(project_dir):  # an earlier run of an import was killed
         ctx.item(f".{name}.importing", "done", LEFTOVER_REMOVED, name=name)
-    policy = job.payload.get("on_duplicate", "skip")
     verdicts: dict[str, str] = job.payload.get("verdicts", {})
     items = ctx.pending_items()
-    total = job.progress_total or len(items)
-    done = total - len(items)
-    facts: dict[str, dict[str, Any] | None] = {}  # by file name, read as each is copied
     names = _Names(project_dir)
-    stand_ins: dict[str, FileClass] = {}  # base -> the class of file it came from
-    found: set[str] = set()  # bases the scans added or updated
-    copied_since, published_at = False, time.monotonic()
-    for source, _ in items:
-        ctx.check_cancelled()
-        src = Path(source)
-        copied_as = None
-        try:
-            copied_as, skipped = _import_one(ctx, job, project_dir, src, policy, names)
-            if copied_as is not None:
-                facts[copied_as] = read_facts(project_dir / copied_as)
-                _stand_in_thumbnail(project_dir, copied_as, stand_ins)
-            ctx.item(source, "skipped" if skipped else "done", skipped, name=src.name)
-        except ImportCopyError as e:
-            ctx.item(source, "failed", e.reason, name=e.name)
-        except OSError as e:
-            if is_disk_full(e):  # every file after it would fail too: the job stops here
-                raise DiskFullError(f"{src.name} and later files not copied yet") from e
-            ctx.item(source, "failed", str(e.strerror or e), name=src.name)
-        done += 1
-        ctx.progress(done, total)
-        copied_since |= copied_as is not None
-        if copied_since and time.monotonic() - published_at >= PUBLISH_SECONDS:
-            found |= _publish_rows(ctx, job, project_dir, facts)
-            copied_since, published_at = False, time.monotonic()
-    found |= _publish_rows(ctx, job, project_dir, facts)
+    renders = DerivativesWhileCopying(ctx, project_dir, [s for s, _ in items], names.all())
+    facts: dict[str, dict[str, Any] | None] = {}  # by file name, read as each is copied
+    try:
+        found = _copy_all(ctx, job, project_dir, items, names, renders, facts)
+    except BaseException:
+        renders.abandon()  # what they made is left unrecorded, for the derivatives job
+        raise
+    renders.finish()
+    found |= _publish_rows(ctx, job, project_dir, facts, renders.take_made())
     # Ratings, labels and keywords an editor already wrote appear with the photos.
     report(ctx, read_sidecars(ctx.db, job.project_id or "", project_dir))
     # Photos the scan met for the first time (dropped in by hand) get derivatives too.
@@ -89,12 +75,61 @@ def import_files(ctx: JobContext, job: JobRecord) -> None:
     ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
 
 
+def _copy_all(
+    ctx: JobContext,
+    job: JobRecord,
+    project_dir: Path,
+    items: list[tuple[str, int | None]],
+    names: _Names,
+    renders: DerivativesWhileCopying,
+    facts: dict[str, dict[str, Any] | None],
+) -> set[str]:
+    """Copy every item; rows, and the derivatives made so far, every half second. The
+    bases the scans added or updated."""
+    policy = job.payload.get("on_duplicate", "skip")
+    total = job.progress_total or len(items)
+    done = total - len(items)
+    stand_ins: dict[str, FileClass] = {}  # base -> the class of file it came from
+    found: set[str] = set()
+    copied_since, published_at = False, time.monotonic()
+    for source, _ in items:
+        ctx.check_cancelled()
+        src = Path(source)
+        copied_as = None
+        try:
+            copied_as, skipped = _import_one(ctx, job, project_dir, src, policy, names)
+            if copied_as is not None:
+                facts[copied_as] = read_facts(project_dir / copied_as)
+                _stand_in_thumbnail(project_dir, copied_as, stand_ins, renders.started)
+            ctx.item(source, "skipped" if skipped else "done", skipped, name=src.name)
+        except ImportCopyError as e:
+            ctx.item(source, "failed", e.reason, name=e.name)
+        except OSError as e:
+            if is_disk_full(e):  # every file after it would fail too: the job stops here
+                raise DiskFullError(f"{src.name} and later files not copied yet") from e
+            ctx.item(source, "failed", str(e.strerror or e), name=src.name)
+        renders.file_done(source, copied_as)
+        done += 1
+        ctx.progress(done, total)
+        copied_since |= copied_as is not None
+        news = copied_since or renders.has_made
+        if news and time.monotonic() - published_at >= PUBLISH_SECONDS:
+            found |= _publish_rows(ctx, job, project_dir, facts, renders.take_made())
+            copied_since, published_at = False, time.monotonic()
+    return found
+
+
 def _publish_rows(
-    ctx: JobContext, job: JobRecord, project_dir: Path, facts: dict[str, dict[str, Any] | None]
+    ctx: JobContext,
+    job: JobRecord,
+    project_dir: Path,
+    facts: dict[str, dict[str, Any] | None],
+    made: list[Outcome],
 ) -> set[str]:
     """Rows for the files copied so far, with their date taken (so a grid sorted by date
-    never reshuffles), announced at once: the grid shows them, stand-in thumbnails and
-    all, while the rest of the card is still being copied. The bases added or updated."""
+    never reshuffles), and the derivatives made so far, recorded as the derivatives job
+    records them, announced at once: the grid shows them, stand-in or real thumbnails,
+    while the rest of the card is still being copied. The bases added or updated."""
     new_facts = _facts_of_new_photos(ctx, job.project_id or "", project_dir, facts)
     with ctx.db.write() as s:
         found = scan_project(s, job.project_id or "", project_dir)
@@ -104,8 +139,11 @@ def _publish_rows(
             if (m := new_facts.get(row.base)) is not None:
                 apply_facts(row, m)
             ids.append(row.id)
+        ids += record_made(s, job.project_id or "", made)
+    if made:
+        crash_point("import.derivatives_recorded")
     if ids:
-        ctx.emit(PhotosChanged(job.project_id or "", tuple(ids)))
+        ctx.emit(PhotosChanged(job.project_id or "", tuple(dict.fromkeys(ids))))
     return set(found.added) | set(found.updated)
 
 
@@ -133,6 +171,9 @@ class _Names:
         for name in os.listdir(folder):
             self.add(name)
 
+    def all(self) -> list[str]:
+        return [name for same in self.by_folded.values() for name in same]
+
     def add(self, name: str) -> None:
         self.by_folded.setdefault(name.casefold(), set()).add(name)
 
@@ -157,16 +198,21 @@ class _Names:
         return f"{base}-{n}.{ext}"
 
 
-def _stand_in_thumbnail(project_dir: Path, name: str, made: dict[str, FileClass]) -> None:
-    """The camera's own small thumbnail in `.thumb/`, until the derivative job replaces it.
+def _stand_in_thumbnail(
+    project_dir: Path, name: str, made: dict[str, FileClass], rendered: Set[str]
+) -> None:
+    """The camera's own small thumbnail in `.thumb/`, until the real one replaces it.
 
     Only for a photo that has no thumbnail yet (a RAW completing a JPG keeps the JPG's);
-    the JPG's wins over its RAW's, as it does for the derivatives.
+    the JPG's wins over its RAW's, as it does for the derivatives. Never over a photo
+    whose real thumbnail is being made or was made (`rendered`).
     """
     cls = classify(name)
     if cls not in (FileClass.JPG, FileClass.RAW):
         return
     base = split_name(name)[0]
+    if base in rendered:
+        return
     try:
         target = derivative_target(project_dir, "thumbnail", base)
     except UnsafePathError:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
+from photojobs.core.config import worker_count
 from photojobs.core.handlers import default_registry
+from photojobs.core.imaging.pool import image_pool
 from photojobs.core.jobs.context import JobContext
 from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore, new_worker_id
@@ -26,6 +29,15 @@ def run_jobs(lib: Library, limit: int = 200) -> list:
             return finished
         finished += run_job(JobContext(lib, store, job, lambda e: None), registry, worker)
     raise AssertionError("jobs did not settle")
+
+
+def image_pool_idle(lib: Library, timeout: float = 30) -> None:
+    """Wait until every thread of the image pool is free at once: all the work handed to
+    it before this call is over (its futures done)."""
+    workers = worker_count(lib.config)
+    all_free = threading.Barrier(workers)
+    for future in [image_pool(workers).submit(all_free.wait, timeout) for _ in range(workers)]:
+        future.result()
 
 
 @pytest.fixture

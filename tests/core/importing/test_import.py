@@ -24,6 +24,7 @@ from photojobs.core.importing import (
     copy_checked,
 )
 from photojobs.core.jobs.context import JobContext
+from photojobs.core.jobs.events import ItemEvent
 from photojobs.core.jobs.queries import get_task
 from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore
@@ -304,20 +305,26 @@ def test_overwrite_of_a_name_differing_only_in_case_copies_beside_it(
 def test_new_photos_get_the_cameras_thumbnail_before_any_decode(
     library: Library, card: Path
 ) -> None:
-    """Right after the copies, each photo's `.thumb` holds the thumbnail its camera embedded
-    (upright, letterbox cut off); the derivative job then replaces it with the real one."""
+    """Right after its copy, each photo's `.thumb` holds the thumbnail its camera embedded
+    (upright, letterbox cut off), before any decode of it; the real one then replaces it."""
     project = library.create_project("Card")
     start_import(library, project, [card])
     store, registry, worker = JobStore(library.db, library.config), default_registry(), "w"
     job = store.claim(worker)
     assert job is not None and job.type == "import_files"
-    run_job(JobContext(library, store, job, lambda e: None), registry, worker)
     stand_ins = {}
-    for base in ("IMG_0001", "IMG_0002", "RAW_0009"):
-        with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
-            stand_ins[base] = im.convert("RGB")
-    with library.db.read() as s:
-        assert {p.thumbnail_status for p in photos_of(s, project.id)} == {"pending"}
+
+    def copied(event: object) -> None:  # reported once the file is in, before its render
+        if isinstance(event, ItemEvent) and event.status == "done":
+            if Path(event.key).suffix == ".xmp":  # a sidecar: its photo may be rendering
+                return
+            base = Path(event.key).stem
+            with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
+                stand_ins[base] = im.convert("RGB")
+
+    run_job(JobContext(library, store, job, copied), registry, worker)
+    assert set(stand_ins) == {"IMG_0001", "IMG_0002", "RAW_0009"}
+    assert max(stand_ins["IMG_0001"].size) == 320  # the camera's (the real one is 512)
     run_jobs(library)
     for base, stand_in in stand_ins.items():
         with Image.open(project.path / ".thumb" / f"{base}.jpg") as im:
