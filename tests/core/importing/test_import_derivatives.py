@@ -149,7 +149,7 @@ def test_a_photo_whose_render_fails_is_imported_and_left_for_the_derivatives_job
     project = library.create_project("Cut")
     task_id = start_import(library, project, [card])[1]
     ctx = import_job_only(library, project)
-    assert ctx.store.items(ctx.job.id)[0]["status"] == "done"  # copied: the import did its part
+    assert ctx.store.items(ctx.job.id)[0].status == "done"  # copied: the import did its part
     assert photos(library, project)["CUT"].thumbnail_status == "pending"
 
     run_jobs(library)
