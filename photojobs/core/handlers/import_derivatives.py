@@ -18,7 +18,7 @@ import os
 import shutil
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from pathlib import Path
 
 from photojobs.core.config import worker_count
@@ -36,19 +36,24 @@ IMAGES = (FileClass.JPG, FileClass.RAW, FileClass.OTHER)
 NO_ROW_YET = 0  # a photo copied a moment ago may have no row: its outcome is recorded by base
 # Kept free for the database and its journal on top of the copies still to come.
 DATABASE_ROOM = 4 << 20
+# The first photos of an import fill the grid the photographer is looking at: for these the
+# copy waits for their renders (every thread renders meanwhile), so each shows its real
+# thumbnail moments after its copy instead of behind a queue that the copy outruns.
+FIRST_SCREEN = 40
 
 
 class DerivativesWhileCopying:
     """The renders of one import job: handed out as photos are copied, at most one fewer
     than the pool's threads at a time (at least one), so the copy keeps a core and memory
-    stays bounded; collected and handed back (`take_made`) on the job's thread."""
+    stays bounded; for the first screenful every thread, with the copy waiting for them
+    (`FIRST_SCREEN`). Collected and handed back (`take_made`) on the job's thread."""
 
     def __init__(
         self, ctx: JobContext, project_dir: Path, sources: Sequence[str], names: Iterable[str]
     ):
         workers = worker_count(ctx.config)
         self.pool = image_pool(workers)
-        self.window = max(1, workers - 1)
+        self.workers, self.window = workers, max(1, workers - 1)
         self.specs = derivative_specs(ctx)
         self.limit = int(ctx.config.get("processing.max_image_pixels"))
         self.project_dir = project_dir
@@ -67,6 +72,7 @@ class DerivativesWhileCopying:
         self.running: list[tuple[str, Future[Outcome]]] = []
         self.made: list[Outcome] = []
         self.started: set[str] = set()  # handed to the pool: no stand-in may replace theirs
+        self.first_screen: set[str] = set()  # the first FIRST_SCREEN of them
         self.stopped = False  # the disk is full: no more renders in this job
 
     def file_done(self, source: str, copied_as: str | None) -> None:
@@ -75,6 +81,18 @@ class DerivativesWhileCopying:
         if classify(Path(source).name) in IMAGES:
             self._count(source, copied_as)
         self.pump()
+        self._keep_pace()
+
+    def _keep_pace(self) -> None:
+        """While the first screenful renders, the copy goes at the renders' pace: a few
+        seconds more of copy on 2 cores, and no thumbnail of the first screen waits behind
+        photos copied after it."""
+        while self.ready and self.running and self._first_screen() and not self.stopped:
+            wait([future for _, future in self.running], return_when=FIRST_COMPLETED)
+            self.pump()
+
+    def _first_screen(self) -> bool:
+        return len(self.started) < FIRST_SCREEN
 
     def _count(self, source: str, copied_as: str | None) -> None:
         """A RAW comes before its JPG on the card (`.ARW` < `.JPG`), so a photo waits for
@@ -98,7 +116,8 @@ class DerivativesWhileCopying:
                 self._collect(base, future)
             else:
                 self.running.append((base, future))
-        while self.ready and len(self.running) < self.window and not self.stopped:
+        window = self.workers if self._first_screen() else self.window
+        while self.ready and len(self.running) < window and not self.stopped:
             base = self.ready.popleft()
             if base in self.started:  # two names on the card led to it (a renamed copy)
                 continue
@@ -107,6 +126,8 @@ class DerivativesWhileCopying:
             work = self._work(base)
             if work is None:
                 continue
+            if self._first_screen():
+                self.first_screen.add(base)
             self.started.add(base)
             future = self.pool.submit(
                 render, work, self.specs, self.project_dir, self.limit, False, False
@@ -116,6 +137,11 @@ class DerivativesWhileCopying:
     @property
     def has_made(self) -> bool:
         return bool(self.made)
+
+    @property
+    def first_screen_made(self) -> bool:
+        """A photo of the first screenful is made: record it now, not at the next tick."""
+        return any(outcome.base in self.first_screen for outcome in self.made)
 
     def take_made(self) -> list[Outcome]:
         """The photos made since the last call, for the job's thread to record."""

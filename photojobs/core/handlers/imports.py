@@ -113,7 +113,8 @@ def _copy_all(
         ctx.progress(done, total)
         copied_since |= copied_as is not None
         news = copied_since or renders.has_made
-        if news and time.monotonic() - published_at >= PUBLISH_SECONDS:
+        due = time.monotonic() - published_at >= PUBLISH_SECONDS or renders.first_screen_made
+        if news and due:
             found |= _publish_rows(ctx, job, project_dir, facts, renders.take_made())
             copied_since, published_at = False, time.monotonic()
     return found

@@ -229,3 +229,27 @@ def test_a_canceled_import_waits_for_the_render_it_started(
     with Image.open(project.path / ".thumb" / "IMG_1.jpg") as im:
         assert max(im.size) == thumbnail_size(library)
     assert all(p.thumbnail_status == "pending" for p in photos(library, project).values())
+
+
+def test_the_first_screenful_is_made_before_the_copy_runs_ahead(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renders slower than the copy (as 24 MP photos from a fast card are): for the first
+    screenful the copy waits for them, so every photo of it is made, and recorded, before
+    the copy job ends, in the order copied; none is left behind a queue to the next job."""
+    real_render = import_derivatives.render
+
+    def slow_render(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.15)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(import_derivatives, "render", slow_render)
+    card = card_of(tmp_path, {f"IMG_{n}.JPG": f"IMG_000{n}.JPG" for n in range(1, 7)})
+    project = library.create_project("Card")
+    start_import(library, project, [card])
+    import_job_only(library, project)
+    made = photos(library, project)
+    assert {b: p.thumbnail_status for b, p in made.items()} == {
+        f"IMG_{n}": "generated" for n in range(1, 7)
+    }
+    image_pool_idle(library)
