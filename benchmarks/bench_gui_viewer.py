@@ -87,6 +87,9 @@ def project_with_derivatives(lib: Library, files: list[Path]) -> str:
 
 def bench_flips(window: MainWindow, session: LibrarySession, project_id: str, interval: float):
     window.show_project(session.library.find_project(project_id))
+    deadline = time.perf_counter() + 10
+    while window.grid.model.loading and time.perf_counter() < deadline:  # its ids, read aside
+        QCoreApplication.processEvents()
     window.grid.select_row(0)
     window.open_viewer()
     window.activateWindow()
