@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from cli_kit import Cli
 
+from tests.small_disk import small_disk
+
 DATA = Path(__file__).parents[1] / "data"
 MB = 1 << 20
 
@@ -23,19 +25,8 @@ MB = 1 << 20
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[Path]:
     """A 6 MB filesystem of its own; unmounted afterwards."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=6m,mode=755", "tmpfs", str(mnt)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.fail(f"the full-disk tests mount a small tmpfs (root): {mounted.stderr.strip()}")
-    try:
+    with small_disk(tmp_path / "disk", 6) as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 def grow(disk: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,25 +24,15 @@ from photojobs.core.library import Library
 from photojobs.core.photos import photos_of
 from tests.core.importing.conftest import run_jobs
 from tests.core.importing.test_import import digest, start_import
+from tests.small_disk import small_disk
 
 MB = 1 << 20
 
 
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[Path]:
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=12m,mode=755", "tmpfs", str(mnt)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.fail(f"the full-disk tests mount a small tmpfs (root): {mounted.stderr.strip()}")
-    try:
+    with small_disk(tmp_path / "disk", 12) as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 @pytest.fixture
