@@ -214,3 +214,36 @@ def test_rows_on_screen_are_read_on_a_helper_and_a_read_older_than_a_change_is_n
     assert model.data(first, grid_model.PhotoRowRole).rating == 4, "the older page was not kept"
     assert "MainThread" not in readers
     model.shutdown()
+
+
+def test_a_page_of_the_last_project_on_its_way_does_not_keep_the_next_ones_rows_from_coming(
+    qtbot, library: Library, project: ProjectInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page 0 of one project is still being read when another project is shown: its cells
+    ask for their own page 0 once the stale one is dropped, with no repaint from outside."""
+    import threading
+
+    gate = threading.Event()
+    load_rows = grid_model.load_rows
+
+    def held_read(*args, **kwargs):
+        gate.wait(10)
+        return load_rows(*args, **kwargs)
+
+    other = library.create_project("Other day")
+    add_photos(library, other, {"OTHER_1": late(1)})
+    monkeypatch.setattr(grid_model, "load_rows", held_read)
+    model = PhotoGridModel(library.db)
+    asked: list[int] = []
+    model.dataChanged.connect(lambda first, last: asked.append(first.row()))
+    model.show_project(project.id)
+    settled(model)
+    assert model.data(model.index(0)) is None  # page 0 of the big day is asked for
+    qtbot.waitUntil(lambda: model.reading_rows and not model._wanted)
+    model.show_project(other.id)
+    settled(model)
+    assert model.data(model.index(0)) is None  # waits behind the stale page 0
+    gate.set()
+    qtbot.waitUntil(lambda: 0 in asked)  # the view is told to ask again
+    qtbot.waitUntil(lambda: model.data(model.index(0)) == "OTHER_1")
+    model.shutdown()

@@ -323,12 +323,18 @@ class PhotoGridModel(QAbstractListModel):
         self, start: int, version: int, ids: list[int], rows: dict[int, PhotoRow]
     ) -> None:
         self._reading.discard(start)
-        if version != self._rows_version:  # a change came meanwhile: what shows asks again
-            rows = {}
-        self._keep_rows(rows)
-        shown = [r for pid in ids if (r := self.row_of(pid)) >= 0]
-        if shown:  # where those photos are now (rows may have moved meanwhile)
-            self.dataChanged.emit(self.index(min(shown)), self.index(max(shown)))
+        if version != self._rows_version:
+            # A change (or another project) came meanwhile: the rows are dropped, and the
+            # cells of this page, which could not ask while it was on its way, ask again.
+            first, last = start, min(start + PAGE, len(self._ids)) - 1
+        else:
+            self._keep_rows(rows)
+            shown = [r for pid in ids if (r := self.row_of(pid)) >= 0]
+            if not shown:
+                return
+            first, last = min(shown), max(shown)  # where those photos are now
+        if first <= last:
+            self.dataChanged.emit(self.index(first), self.index(last))
 
 
 def _ids_and_total(
