@@ -32,10 +32,10 @@ SHOOT_FILES = {
 }
 
 
-def import_into(library: Library, project: ProjectInfo, paths: list[Path]) -> None:
-    """The real import task, run to the end in this thread."""
+def start_import_task(library: Library, project: ProjectInfo, paths: list[Path]) -> str:
+    """The real import task of `paths` (new files only), queued; its id."""
     analysis = analyse_for_project(library, project, paths)
-    JobStore(library.db, library.config).start_task(
+    task_id, _ = JobStore(library.db, library.config).start_task(
         "upload_processing",
         project_id=project.id,
         payload={
@@ -44,6 +44,12 @@ def import_into(library: Library, project: ProjectInfo, paths: list[Path]) -> No
         },
         items=[(c.source, None) for c in analysis.to_copy("skip")],
     )
+    return task_id
+
+
+def import_into(library: Library, project: ProjectInfo, paths: list[Path]) -> None:
+    """The real import task, run to the end in this thread."""
+    start_import_task(library, project, paths)
     run_jobs(library)
 
 

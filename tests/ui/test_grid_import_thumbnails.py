@@ -21,10 +21,10 @@ from photojobs.core.jobs.runner import run_job
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library, ProjectInfo
 from photojobs.core.paths import derivative_path
-from photojobs.core.project_import import analyse_for_project
 from photojobs.ui.grid.thumbnails import read_thumbnail
 from photojobs.ui.main_window import MainWindow
 from tests.core.importing.conftest import image_pool_idle
+from tests.ui.conftest import start_import_task
 
 WAIT_S = 30
 
@@ -76,17 +76,8 @@ def test_the_real_thumbnail_made_during_the_import_replaces_the_stand_in(
     card = tmp_path / "new card"
     for n in (5, 6, 7):
         sample(f"IMG_000{n}.JPG", card)
-    analysis = analyse_for_project(library, shoot_project, [card])
+    task_id = start_import_task(library, shoot_project, [card])
     store = JobStore(library.db, library.config)
-    task_id, _ = store.start_task(
-        "upload_processing",
-        project_id=shoot_project.id,
-        payload={
-            "on_duplicate": "skip",
-            "verdicts": {c.source: c.verdict for c in analysis.to_copy("skip")},
-        },
-        items=[(c.source, None) for c in analysis.to_copy("skip")],
-    )
     job = store.claim("w")
     assert job is not None and job.type == "import_files"
     relay = culling_window.session.loop.relay_event
