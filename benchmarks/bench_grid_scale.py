@@ -176,7 +176,7 @@ def bench_commit_while_open(root: Path, n: int) -> None:
         con.execute(
             "UPDATE photos SET thumbnail_status = 'generated', preview_status = 'generated'"
         )
-    session = LibrarySession(lib)
+    session = LibrarySession(lib, jobs_process=True)  # as the app runs its jobs
     window = MainWindow(session)
     window.resize(1400, 900)
     window.show()

@@ -111,9 +111,9 @@ def _run_steps(report: Report, tmp: Path) -> None:
         samples = _check_qt_and_resources()
     with report.step("LibRaw demosaics the RAW sample"):
         _check_libraw(samples)
-    with report.step("open a temporary library and start the worker loop"):
+    with report.step("open a temporary library and start its jobs process"):
         library = Library.open(tmp / "library", Config(load_defaults()))
-        session = LibrarySession(library)
+        session = LibrarySession(library, jobs_process=True)  # as the window runs jobs
         project = session.create_project("Self-test")
         session.start(with_scheduler=False)
     try:

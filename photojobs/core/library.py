@@ -108,6 +108,15 @@ class Library:
         library_trash.settle(lib)
         return lib
 
+    @classmethod
+    def attach(cls, root: Path, config: Config) -> Library:
+        """An open library seen from a second process of the same session (the jobs
+        process): no folder adoption or trash settling, the window's process did those."""
+        database = root / DATA_DIR / "library.db"
+        if not database.is_file():
+            raise LibraryError(f"{root}: no library database at {database}")
+        return cls(root, Database(database), config)
+
     def close(self) -> None:
         self.db.dispose()
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from photojobs.core import library_trash
 from photojobs.core.library import LibraryError
-from photojobs.runtime.worker import WorkerLoop
+from photojobs.runtime.worker_process import JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 class MaintenanceScheduler(QObject):
     scheduled = Signal(list)  # task ids started this round
 
-    def __init__(self, loop: WorkerLoop, parent: QObject | None = None):
+    def __init__(self, loop: JobRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.loop = loop
         cfg = loop.library.config

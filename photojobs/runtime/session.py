@@ -7,6 +7,7 @@ anything slow becomes a task on the worker loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +21,7 @@ from photojobs.core.commits import (
     start_commit,
     start_restore,
 )
+from photojobs.core.config import Config
 from photojobs.core.decision_history import DecisionHistory, DecisionStep
 from photojobs.core.decision_history import Flags as KeepFlags
 from photojobs.core.handlers import default_registry
@@ -50,6 +52,7 @@ from photojobs.core.photos import (
 )
 from photojobs.runtime.scheduler import MaintenanceScheduler
 from photojobs.runtime.worker import WorkerLoop
+from photojobs.runtime.worker_process import JobRunner, WorkerProcess
 
 
 class LibrarySession(QObject):
@@ -62,10 +65,22 @@ class LibrarySession(QObject):
         library: Library,
         registry: HandlerRegistry | None = None,
         parent: QObject | None = None,
+        jobs_process: bool = False,
+        log_file: Path | None = None,
     ):
+        """`jobs_process`: run jobs in a process of their own (the window does: a long
+        job's Python then never holds the lock the window paints with); otherwise on this
+        process's threads (the CLI's `run`, the tests' custom handlers)."""
         super().__init__(parent)
         self.library = library
-        self.loop = WorkerLoop(library, registry or default_registry(), self)
+        self.log_file = log_file
+        self.loop: JobRunner
+        if jobs_process:
+            if registry is not None:
+                raise ValueError("the jobs process runs the default handlers only")
+            self.loop = WorkerProcess(library, log_file, self)
+        else:
+            self.loop = WorkerLoop(library, registry or default_registry(), self)
         self.scheduler = MaintenanceScheduler(self.loop, self)
         self.signals = self.loop.signals
         self.store = self.loop.store
@@ -81,6 +96,11 @@ class LibrarySession(QObject):
     def stop(self) -> None:
         self.scheduler.stop()
         self.loop.stop()
+
+    def apply_config(self, config: Config) -> None:
+        """Saved settings: the next jobs read them (sizes, workers, retention)."""
+        self.library.config = config
+        self.loop.apply_config(config)
 
     # -- projects ------------------------------------------------------------------------
 

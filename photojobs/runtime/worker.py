@@ -10,21 +10,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from photojobs.core.config import Config
 from photojobs.core.jobs.context import JobContext
-from photojobs.core.jobs.events import Event
+from photojobs.core.jobs.events import Event, EventSink
 from photojobs.core.jobs.heartbeat import Heartbeat
 from photojobs.core.jobs.liveness import WorkerLock
 from photojobs.core.jobs.model import JobRecord
-from photojobs.core.jobs.queries import get_task, has_unfinished_jobs
+from photojobs.core.jobs.queries import has_unfinished_jobs
 from photojobs.core.jobs.registry import HandlerRegistry
 from photojobs.core.jobs.runner import announce_jobs, run_job
 from photojobs.core.jobs.store import JobStore, new_worker_id
 from photojobs.core.library import Library
 from photojobs.core.storage_errors import stall_message
+from photojobs.runtime.queue_actions import QueueActions
 from photojobs.runtime.signals import JobSignals
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ class _Slot(QRunnable):
         self._body()
 
 
-class WorkerLoop(QObject):
+class WorkerLoop(QueueActions, QObject):
     idle = Signal()
+    slots_changed = Signal(int)  # slots running now
     paused_changed = Signal(bool)
     # The queue itself cannot be written (a full disk, a damaged or locked database): the
     # loop pauses and says why, instead of a slot dying unseen while the job reads running.
@@ -58,11 +60,14 @@ class WorkerLoop(QObject):
         registry: HandlerRegistry,
         parent: QObject | None = None,
         worker_id: str | None = None,
+        relay: EventSink | None = None,
     ):
         super().__init__(parent)
         self.library, self.registry = library, registry
         self.store = JobStore(library.db, library.config)
         self.signals = JobSignals(self)
+        # Where events go: this process's signals, or the jobs process's channel.
+        self._relay: EventSink = relay or self.signals.relay
         self.worker_id = worker_id or new_worker_id()
         self.lock = WorkerLock(self.store.workers_dir, self.worker_id)
         cfg = library.config
@@ -137,50 +142,19 @@ class WorkerLoop(QObject):
             while self._active[lane] < self.capacity[lane]:
                 self._active[lane] += 1
                 self.pool.start(_Slot(lambda lane=lane: self._slot_body(lane)))
+                self.slots_changed.emit(self.active_slots())
 
     def active_slots(self) -> int:
         return sum(self._active.values())
 
-    # -- user actions (short writes, then a poke) --------------------------------------------
+    def apply_config(self, config: Config) -> None:
+        self.library.config = self.store.config = config
 
-    def start_task(self, task_type: str, **kwargs: Any) -> str:
-        task_id, created = self.store.start_task(task_type, **kwargs)
-        if created:
-            self.announce_task(task_id)
-            self.poke()
-        return task_id
-
-    def enqueue(self, job_type: str, **kwargs: Any) -> JobRecord:
-        job = self.store.enqueue(job_type, **kwargs)
-        announce_jobs(self.store, self.relay_event, [job])
-        self.poke()
-        return job
-
-    def cancel_task(self, task_id: str) -> None:
-        jobs = self.store.cancel_task(task_id)
-        self.heartbeat.cancel_local({j.id for j in jobs if j.cancel_requested})
-        announce_jobs(self.store, self.relay_event, jobs)
-
-    def cancel_job(self, job_id: int) -> None:
-        job = self.store.cancel_job(job_id)
-        if job is not None:
-            self.heartbeat.cancel_local({job.id} if job.cancel_requested else set())
-            announce_jobs(self.store, self.relay_event, [job])
-
-    def retry(self, job_id: int) -> JobRecord | None:
-        job = self.store.retry(job_id)
-        if job is not None:
-            announce_jobs(self.store, self.relay_event, [job])
-            self.poke()
-        return job
+    def _cancel_running(self, job_ids: set[int]) -> None:
+        self.heartbeat.cancel_local(job_ids)
 
     def relay_event(self, event: Event) -> None:
-        self.signals.relay(event)
-
-    def announce_task(self, task_id: str) -> None:
-        task = get_task(self.library.db, task_id)
-        if task is not None:
-            announce_jobs(self.store, self.relay_event, list(task.jobs))
+        self._relay(event)
 
     # -- the slots (pool threads) -----------------------------------------------------------
 
@@ -223,6 +197,7 @@ class WorkerLoop(QObject):
     @Slot(str)
     def _on_slot_finished(self, lane: str) -> None:
         self._active[lane] -= 1
+        self.slots_changed.emit(self.active_slots())
         if self._poked[lane]:
             self._poked[lane] = False
             self.poke()

@@ -31,6 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--config", metavar="PATH", help="configuration file")
     parser.add_argument("--new-instance", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-scheduler", action="store_true", help=argparse.SUPPRESS)
+    # Jobs on the window's own threads, as before the jobs process (for diagnosis).
+    parser.add_argument("--jobs-in-window", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--self-test", action="store_true", help="check this installation, exit")
     parser.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -80,7 +82,8 @@ def open_session(args: argparse.Namespace) -> LibrarySession | None:
     if library is None:
         return None
     QSettings().setValue("library", str(library.root))
-    return LibrarySession(library)
+    log_file = setup_logging(log_folder(library.data_dir))
+    return LibrarySession(library, jobs_process=not args.jobs_in_window, log_file=log_file)
 
 
 def raise_on_second_launch(server: InstanceServer, window: QWidget) -> None:
@@ -114,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     session = open_session(args)
     if session is None:
         return 1
-    log_path = setup_logging(log_folder(session.library.data_dir))
-    install_excepthook(log_path)
+    install_excepthook(session.log_file)
     window = MainWindow(session)
     window.restore_layout()
     install_tray(window, window.processes, session.loop)  # parented to the window

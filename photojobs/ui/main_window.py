@@ -388,7 +388,8 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, config: object) -> None:
         """Sizes, workers and retention apply to the next jobs (the loop reads them live);
         showing maintenance jobs and notifying successes apply at once."""
-        self.config = self.session.library.config = config  # type: ignore[assignment]
+        self.config = config  # type: ignore[assignment]
+        self.session.apply_config(self.config)
         show = bool(self.config.get("ui.include_maintenance_jobs"))
         self.processes.dock.maintenance_box.setChecked(show)
         self.config_changed.emit(self.config)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon,
 
 from photojobs import APP_NAME
 from photojobs.core.config import Config
-from photojobs.runtime.worker import WorkerLoop
+from photojobs.runtime.worker_process import JobRunner
 from photojobs.ui.desktop_notifications import DesktopNotifier
 from photojobs.ui.icons import app_icon
 from photojobs.ui.processes import Processes
@@ -81,7 +81,7 @@ class Tray(QObject):
         self,
         window: QWidget,
         processes: Processes,
-        loop: WorkerLoop,
+        loop: JobRunner,
         *,
         notify_on_success: bool = True,
         quit_app: Callable[[], object] = QApplication.quit,
@@ -173,7 +173,7 @@ class Tray(QObject):
         return True
 
 
-def install_tray(window: QWidget, processes: Processes, loop: WorkerLoop) -> Tray:
+def install_tray(window: QWidget, processes: Processes, loop: JobRunner) -> Tray:
     """Called once by the application (not by tests that only need a window)."""
     if QApplication.windowIcon().isNull():
         QApplication.setWindowIcon(app_icon())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from photojobs.core.jobs.labels import job_label
 from photojobs.core.jobs.model import JobStatus
-from photojobs.runtime.worker import WorkerLoop
+from photojobs.runtime.worker_process import JobRunner
 from photojobs.ui.processes.delegate import ProgressDelegate
 from photojobs.ui.processes.details import Details, DetailsDialog, task_details
 from photojobs.ui.processes.filter import MaintenanceFilter
@@ -61,7 +61,7 @@ class ProcessesDock(QDockWidget):
     def __init__(
         self,
         model: ProcessesModel,
-        loop: WorkerLoop,
+        loop: JobRunner,
         show_maintenance: bool = False,
         parent: QWidget | None = None,
     ):

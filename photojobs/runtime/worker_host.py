@@ -1,0 +1,125 @@
+"""The jobs process: the worker loop of the window's library, run beside the window.
+
+Jobs are Python: a 50k-file commit walks, moves and records for seconds, and on the
+window's process every pass of it held the interpreter lock the window needed to paint
+(stalls of 100+ ms at 100k photos). Here they have their own interpreter, and a crash in
+a decoder ends this process, not the photographer's window.
+
+The window starts it (`WorkerProcess`), hands over the library and configuration in the
+first message, then pokes, pauses, cancels and stops it over stdin; every job, task and
+photo event comes back over stdout (`runtime/channel.py`). Stdin closing means the window
+is gone: running jobs are asked to stop at their next safe point and the process ends.
+
+    python -m photojobs.runtime.worker_host      (the packaged app: PhotoJobs --jobs-process)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+
+from photojobs.core.config import Config
+from photojobs.core.handlers import default_registry
+from photojobs.core.library import Library
+from photojobs.runtime.channel import Channel, messages
+from photojobs.runtime.worker import WorkerLoop
+
+log = logging.getLogger(__name__)
+
+FLAG = "--jobs-process"  # how the packaged executable is told to be this process
+STOPPED_LATE = 3  # exit status: jobs still ran when the stop's wait ended
+
+
+class _Commands(QObject):
+    """Reads the window's messages on a thread; each arrives on the main thread."""
+
+    received = Signal(object)
+
+    def __init__(self, stream: Any):
+        super().__init__()
+        self._stream = stream
+        self._thread = threading.Thread(target=self._read, name="photojobs-commands", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _read(self) -> None:
+        for message in messages(self._stream):
+            self.received.emit(message)
+        self.received.emit(("stop",))  # the window's end of the pipe closed
+
+
+def _setup_logging(log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    )
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [jobs] %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+
+
+def main() -> int:
+    # The channel owns the real stdout; anything printed goes to stderr instead.
+    out = Channel(os.fdopen(os.dup(sys.stdout.fileno()), "wb"))
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    inbox = sys.stdin.buffer
+    first = next(messages(inbox), None)
+    if first is None or first[0] != "hello":
+        print("photojobs jobs process: started without its window", file=sys.stderr)
+        return 2
+    _, root, config_data, config_path, log_file, paused = first
+    _setup_logging(log_file)
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    config = Config(config_data, Path(config_path) if config_path else None)
+    library = Library.attach(Path(root), config)
+    loop = WorkerLoop(library, default_registry(), relay=lambda event: out.send("event", event))
+    loop.idle.connect(lambda: out.send("idle"))
+    loop.paused_changed.connect(lambda now: out.send("paused", now))
+    loop.stalled.connect(lambda message: out.send("stalled", message))
+    loop.slots_changed.connect(lambda n: out.send("slots", n))
+    loop.set_paused(bool(paused))
+
+    def obey(message: tuple[Any, ...]) -> None:
+        what = message[0]
+        if what == "poke":
+            loop.poke()
+        elif what == "paused":
+            loop.set_paused(bool(message[1]))
+        elif what == "cancel":
+            loop.heartbeat.cancel_local(set(message[1]))
+        elif what == "config":  # the settings dialog saved: the next jobs read it
+            library.config = loop.store.config = Config(message[1], config.path)
+        elif what == "stop":
+            app.quit()
+
+    commands = _Commands(inbox)
+    commands.received.connect(obey, Qt.ConnectionType.QueuedConnection)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    tick = QTimer()  # lets Python see signals while Qt's loop runs
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    loop.start()
+    out.send("started", loop.worker_id, os.getpid())
+    commands.start()
+    app.exec()
+    done = loop.stop()
+    library.close()
+    out.send("stopped", done)
+    out.close()
+    return 0 if done else STOPPED_LATE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The window's side of the jobs process (`worker_host.py`): the same face as `WorkerLoop`
+(signals, pause, poke, the queue actions), with the jobs run by another interpreter.
+
+The queue actions stay here: short writes in this process, announced at once. Events of
+running jobs come back over the channel on a reader thread and are relayed as if a local
+loop had sent them. If the jobs process ends on its own (a decoder crashed it, it was
+killed), it is started again; its start recovers what the dead one was running, as after
+any crash. Three ends within a minute pause processing with a message instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from photojobs.core.jobs.store import JobStore
+from photojobs.core.library import Library
+from photojobs.runtime.channel import Channel, messages
+from photojobs.runtime.queue_actions import QueueActions
+from photojobs.runtime.signals import JobSignals
+from photojobs.runtime.worker import WorkerLoop
+from photojobs.runtime.worker_host import FLAG
+
+log = logging.getLogger(__name__)
+
+RESTARTS = 3  # ends on its own within RESTART_WINDOW_S before processing pauses instead
+RESTART_WINDOW_S = 60.0
+RESTART_DELAY_MS = 500
+
+
+def jobs_process_command() -> list[str]:
+    """The packaged app is one executable: it becomes the jobs process when given FLAG."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FLAG]
+    return [sys.executable, "-m", "photojobs.runtime.worker_host"]
+
+
+class WorkerProcess(QueueActions, QObject):
+    idle = Signal()
+    paused_changed = Signal(bool)
+    stalled = Signal(str)
+    started = Signal(int)  # the jobs process's pid, each time one is up
+    _received = Signal(object)
+
+    def __init__(
+        self, library: Library, log_file: Path | None = None, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.library = library
+        self.store = JobStore(library.db, library.config)
+        self.signals = JobSignals(self)
+        self.log_file = log_file
+        self.pid: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._channel: Channel | None = None
+        self._reader: threading.Thread | None = None
+        self._paused = False
+        self._running = False  # between start() and stop()
+        self._slots = 0
+        self._ends: list[float] = []
+        self._received.connect(self._on_message, Qt.ConnectionType.QueuedConnection)
+
+    # -- control ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._running = True
+        self._launch()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Ask the jobs process to stop its jobs at a safe point and end; False if it was
+        still running them when the wait ended (it then ends by itself)."""
+        self._running = False
+        process, channel = self._process, self._channel
+        if process is None or channel is None:
+            return True
+        channel.send("stop")
+        channel.close()
+        try:
+            code = process.wait(timeout_ms / 1000)
+        except subprocess.TimeoutExpired:
+            log.warning("the jobs process is still stopping its jobs; it ends by itself")
+            return False
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        self._process = self._channel = None
+        self._slots = 0
+        return code == 0
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        if paused != self._paused:
+            self._paused = paused
+            self._tell("paused", paused)
+            self.paused_changed.emit(paused)
+
+    def poke(self) -> None:
+        self._tell("poke")
+
+    def active_slots(self) -> int:
+        return self._slots
+
+    def apply_config(self, config: Any) -> None:
+        self.library.config = self.store.config = config
+        self._tell("config", config.data)
+
+    def _cancel_running(self, job_ids: set[int]) -> None:
+        if job_ids:
+            self._tell("cancel", sorted(job_ids))
+
+    def _tell(self, *message: Any) -> None:
+        if self._channel is not None:
+            self._channel.send(*message)
+
+    # -- the process ------------------------------------------------------------------------
+
+    def _launch(self) -> None:
+        process = subprocess.Popen(
+            jobs_process_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert process.stdin is not None and process.stdout is not None
+        self._process, self._channel = process, Channel(process.stdin)
+        config = self.library.config
+        self._channel.send(
+            "hello",
+            str(self.library.root),
+            config.data,
+            str(config.path) if config.path else None,
+            str(self.log_file) if self.log_file else None,
+            self._paused,
+        )
+        self._reader = threading.Thread(
+            target=self._read, args=(process,), name="photojobs-jobs-process", daemon=True
+        )
+        self._reader.start()
+
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
+        """Reader thread: events go straight to the signals (they queue to the GUI thread)."""
+        assert process.stdout is not None
+        for message in messages(process.stdout):
+            if message[0] == "event":
+                self.signals.relay(message[1])
+            else:
+                self._received.emit(message)
+        code = process.wait()
+        self._received.emit(("ended", process, code))
+
+    def _on_message(self, message: tuple[Any, ...]) -> None:
+        what = message[0]
+        if what == "started":
+            self.pid = message[2]
+            self.started.emit(message[2])
+        elif what == "slots":
+            self._slots = message[1]
+        elif what == "idle":
+            self.idle.emit()
+        elif what == "paused" and message[1] != self._paused:
+            self._paused = message[1]
+            self.paused_changed.emit(self._paused)
+        elif what == "stalled":
+            self.stalled.emit(message[1])
+        elif what == "ended":
+            self._ended(message[1], message[2])
+
+    def _ended(self, process: subprocess.Popen[bytes], code: int) -> None:
+        if process is not self._process:
+            return  # an earlier one, already replaced
+        self._process = self._channel = None
+        self._slots = 0
+        if not self._running:
+            return
+        now = time.monotonic()
+        self._ends = [t for t in self._ends if now - t < RESTART_WINDOW_S] + [now]
+        how = f"signal {-code}" if code < 0 else f"status {code}"
+        if len(self._ends) > RESTARTS:
+            log.error("the jobs process ended (%s) %d times in a minute", how, len(self._ends))
+            self._paused = True
+            self.paused_changed.emit(True)
+            self.stalled.emit(
+                f"the background jobs process keeps ending unexpectedly ({how}); "
+                "processing is paused (see the log)"
+            )
+            return
+        log.error("the jobs process ended unexpectedly (%s); starting it again", how)
+        QTimer.singleShot(RESTART_DELAY_MS, self._relaunch)
+
+    def _relaunch(self) -> None:
+        if self._running and self._process is None:
+            self._launch()
+
+
+JobRunner = WorkerLoop | WorkerProcess  # what a session runs its jobs with
