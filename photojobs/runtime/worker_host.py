@@ -21,12 +21,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from photojobs.core.config import Config
 from photojobs.core.handlers import default_registry
+from photojobs.core.jobs.events import Event
 from photojobs.core.library import Library
 from photojobs.runtime.channel import Channel, messages
 from photojobs.runtime.worker import WorkerLoop
@@ -69,11 +70,22 @@ def _setup_logging(log_file: str | None) -> None:
     logging.captureWarnings(True)
 
 
+def _take_stdio() -> tuple[Channel, BinaryIO]:
+    """The channel owns the real stdout; anything a library prints goes to stderr (or
+    nowhere, in a packaged windowed app without one). File descriptors, not `sys.stdin`
+    and `sys.stdout`: a windowed executable may have no Python streams at all."""
+    out = Channel(os.fdopen(os.dup(1), "wb"))
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.close(nowhere)
+    return out, os.fdopen(os.dup(0), "rb")
+
+
 def main() -> int:
-    # The channel owns the real stdout; anything printed goes to stderr instead.
-    out = Channel(os.fdopen(os.dup(sys.stdout.fileno()), "wb"))
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    inbox = sys.stdin.buffer
+    out, inbox = _take_stdio()
     first = next(messages(inbox), None)
     if first is None or first[0] != "hello":
         print("photojobs jobs process: started without its window", file=sys.stderr)
@@ -83,7 +95,11 @@ def main() -> int:
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     config = Config(config_data, Path(config_path) if config_path else None)
     library = Library.attach(Path(root), config)
-    loop = WorkerLoop(library, default_registry(), relay=lambda event: out.send("event", event))
+
+    def relay(event: Event) -> None:  # from any job thread, at once
+        out.send("event", event)
+
+    loop = WorkerLoop(library, default_registry(), relay=relay)
     loop.idle.connect(lambda: out.send("idle"))
     loop.paused_changed.connect(lambda now: out.send("paused", now))
     loop.stalled.connect(lambda message: out.send("stalled", message))
