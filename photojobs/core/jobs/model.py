@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
@@ -42,7 +43,7 @@ class JobRecord:
     task_id: str | None
     task_type: str | None
     task_stage: int | None
-    payload: dict[str, Any] = field(compare=False)
+    payload_json: str = field(compare=False, repr=False)
     progress_done: int
     progress_total: int
     attempts: int
@@ -69,7 +70,7 @@ class JobRecord:
             task_id=row.task_id,
             task_type=row.task_type,
             task_stage=row.task_stage,
-            payload=json.loads(row.payload_json or "{}"),
+            payload_json=row.payload_json or "{}",
             progress_done=row.progress_done,
             progress_total=row.progress_total,
             attempts=row.attempts,
@@ -83,6 +84,13 @@ class JobRecord:
             error=row.error,
             cancel_requested=bool(row.cancel_requested),
         )
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        """Decoded when first read: a commit's payload holds its whole workset (50k photo
+        ids at 100k photos, tens of ms to decode), and the Processes dock reads jobs on
+        the GUI thread without ever needing it."""
+        return dict(json.loads(self.payload_json))
 
     @property
     def is_final(self) -> bool:
