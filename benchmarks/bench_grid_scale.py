@@ -161,9 +161,11 @@ def bench_panel(lib: Library, n: int) -> None:
     grid.close()
 
 
-def bench_commit_while_open(root: Path, n: int) -> None:
+def bench_commit_while_open(root: Path, n: int, jobs_process: bool = True) -> None:
     """The real window on a project of n RAW+JPG photos (hard links), while the worker loop
-    commits "JPG only" for half of them: every event, count and refresh of the real app."""
+    commits "JPG only" for half of them: every event, count and refresh of the real app.
+    The jobs run in the app's jobs process, or (`jobs_process=False`, `--jobs-in-window`)
+    on the window's own threads as before it, to compare."""
     from photojobs.runtime.session import LibrarySession
     from photojobs.ui.main_window import MainWindow
 
@@ -176,7 +178,7 @@ def bench_commit_while_open(root: Path, n: int) -> None:
         con.execute(
             "UPDATE photos SET thumbnail_status = 'generated', preview_status = 'generated'"
         )
-    session = LibrarySession(lib, jobs_process=True)  # as the app runs its jobs
+    session = LibrarySession(lib, jobs_process=jobs_process)
     window = MainWindow(session)
     window.resize(1400, 900)
     window.show()
@@ -204,7 +206,7 @@ def bench_commit_while_open(root: Path, n: int) -> None:
         painted(window.grid)
         line(
             n,
-            "window: commit of half, open",
+            f"window: commit of half{'' if jobs_process else ' (jobs in window)'}",
             time.perf_counter() - t,
             stalls,
             f"(task {task_id[:8]}, {window.grid.model.rowCount()} photos shown)",
@@ -219,6 +221,11 @@ def main() -> None:
     parser.add_argument("--photos", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--no-commit", action="store_true", help="skip the real commit case")
     parser.add_argument("--dir", type=Path, default=None, help="where the hard-linked shoot goes")
+    parser.add_argument(
+        "--jobs-in-window",
+        action="store_true",
+        help="also commit with jobs on the window's threads",
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName("PhotoJobsBench")
@@ -233,6 +240,8 @@ def main() -> None:
         if not args.no_commit:
             for n in args.photos:
                 bench_commit_while_open(Path(tmp), n)
+                if args.jobs_in_window:
+                    bench_commit_while_open(Path(tmp), n, jobs_process=False)
     load = os.getloadavg()
     print(f"load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
