@@ -54,6 +54,8 @@ class _Commands(QObject):
     def _read(self) -> None:
         for message in messages(self._stream):
             self.received.emit(message)
+            if message[0] == "stop":
+                return  # the process is ending: this object may be gone before the pipe
         self.received.emit(("stop",))  # the window's end of the pipe closed
 
 
