@@ -35,6 +35,7 @@ from sqlalchemy import event
 from photojobs.core.commits import start_commit, start_restore
 from photojobs.core.config import load_config
 from photojobs.core.handlers import default_registry
+from photojobs.core.handlers.shared_listing import QUIET_S
 from photojobs.core.jobs.store import JobStore
 from photojobs.core.library import Library
 from photojobs.core.natural import natural_text
@@ -210,18 +211,16 @@ def bench_project(root: Path, n: int) -> list[Row]:
     )
     rows.append(("restore: whole task", moved, total, None, "", None))
 
-    task_id, _ = store.start_task("maintenance", project_id=project.id)
-    run_until_idle(lib)
-    rows.append(
-        (
-            "clean maintenance pass",
-            n,
-            job_seconds(db, task_id),
-            floor_scandir(project.path),
-            "one os.scandir",
-            None,
+    # Right after the restore the folder has just changed: the two folder steps list it
+    # each. A pass that finds it quiet (as the 30-minute passes do) lists it once.
+    for case in ("clean maintenance, folder just changed", "clean maintenance pass"):
+        if case == "clean maintenance pass":
+            time.sleep(QUIET_S + 0.5)
+        task_id, _ = store.start_task("maintenance", project_id=project.id)
+        run_until_idle(lib)
+        rows.append(
+            (case, n, job_seconds(db, task_id), floor_scandir(project.path), "one os.scandir", None)
         )
-    )
     lib.close()
     return rows
 

@@ -160,7 +160,7 @@ def list_folder(project_dir: Path, hidden: list[os.DirEntry[str]] | None = None)
                     if hidden is not None:
                         hidden.append(entry)
                     continue
-                if not _is_utf8(entry.name):  # cannot be stored or shown; left where it is
+                if not (entry.name.isascii() or _is_utf8(entry.name)):  # cannot be stored
                     raw = entry.name.encode("utf-8", "surrogateescape")
                     undecodable.append(raw.decode("utf-8", "backslashreplace"))
                 elif entry.is_file(follow_symlinks=False):

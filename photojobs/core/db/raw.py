@@ -18,6 +18,17 @@ from sqlalchemy.orm import Session
 
 def first_column(session: Session, query: Select[Any]) -> list[Any]:
     """The first column of every row of `query`, in order, inside `session`'s transaction."""
+    return _run(session, query, _first)
+
+
+def plain_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Every row of `query` as the driver's own tuple, with no type processing: booleans
+    come back as 0 and 1. For loops over a whole project (a maintenance pass compares 100k
+    rows with the folder: 350 ms through SQLAlchemy's rows, 90 ms so)."""
+    return _run(session, query, None)
+
+
+def _run(session: Session, query: Select[*tuple[Any, ...]], row_factory: Any) -> list[Any]:
     connection = session.connection()
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
@@ -27,7 +38,7 @@ def first_column(session: Session, query: Select[Any]) -> list[Any]:
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     cursor = driver.cursor()
-    cursor.row_factory = _first
+    cursor.row_factory = row_factory
     try:
         return cursor.execute(str(compiled), args).fetchall()
     finally:

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from photojobs.core import library_trash
 from photojobs.core.collector import collector_paused, whole_job_collector_paused
 from photojobs.core.db.models import Job, Photo, Project, TrashEntry
+from photojobs.core.db.raw import first_column, plain_rows
 from photojobs.core.formats import FolderListing, PhotoFiles
+from photojobs.core.handlers import shared_listing
 from photojobs.core.handlers.capture_facts import apply_facts, facts_of_photo
 from photojobs.core.handlers.project_files import project_dir, remove_derivatives
 from photojobs.core.handlers.sidecars import report
@@ -56,7 +58,10 @@ def manifest_check(ctx: JobContext, job: JobRecord) -> None:
     if settled:
         ctx.item("trash", "done", f"{settled} interrupted trash move(s) settled")
     _repair_manifest(ctx, project_id, folder)
-    listing = list_folder(folder)
+    before = shared_listing.folder_state(folder)
+    hidden: list[os.DirEntry[str]] = []
+    listing = list_folder(folder, hidden)
+    shared_listing.keep_for_next_step(job, folder, before, listing, hidden)
     stale, total = _out_of_step(ctx, project_id, listing)
     in_step = total - len(stale)
     ctx.progress(in_step, total)
@@ -81,7 +86,7 @@ def _out_of_step(ctx: JobContext, project_id: str, listing: FolderListing) -> tu
     query = select(*FILES_STATE_COLUMNS).where(Photo.project_id == project_id)
     stale, total = [], 0
     with ctx.db.read() as s, collector_paused():
-        for photo_id, base, jpg, raw, other, files_json in s.execute(query):
+        for photo_id, base, jpg, raw, other, files_json in plain_rows(s, query):
             total += 1
             on_disk = files_state(listing.photos.get(base) or PhotoFiles(base))
             if on_disk != (bool(jpg), bool(raw), bool(other), files_json):
@@ -139,12 +144,14 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     photos whose derivatives a crash or a cancel left pending."""
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
+    kept = shared_listing.take(job, folder)  # manifest_check's, if the folder is as it was
     hidden: list[os.DirEntry[str]] = []
-    listing = list_folder(folder, hidden)  # the one listing of the folder in this job
+    listing = list_folder(folder, hidden) if kept is None else kept[0]
+    hidden = hidden if kept is None else kept[1]
     for name in remove_leftovers(folder, hidden):  # no import runs: this job has the project
         ctx.item(f".{name}.importing", "done", LEFTOVER_REMOVED, name=name)
     with ctx.db.read() as s, collector_paused():
-        known = set(s.scalars(select(Photo.base).where(Photo.project_id == project_id)))
+        known = set(first_column(s, select(Photo.base).where(Photo.project_id == project_id)))
     new = [f for base, f in sorted(listing.photos.items()) if base not in known]
     now, added = time.time(), []
     for start in range(0, len(new), CHUNK):

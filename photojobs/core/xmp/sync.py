@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from photojobs.core.collector import collector_paused
 from photojobs.core.db import Database
 from photojobs.core.db.models import Photo
+from photojobs.core.db.raw import plain_rows
 from photojobs.core.formats import FolderListing, PhotoFiles
 from photojobs.core.marks.marking import marks_of_row, write_marks
 from photojobs.core.marks.model import Marks
@@ -88,14 +89,23 @@ def read_sidecars(
     failed outcome and is left untouched. `listing`: the folder as the caller just read it."""
     if listing is None:
         listing = list_folder(folder)
+    # Only photos with a sidecar on disk: most of a 100k project has none, and a folder
+    # with none needs no read of the project's rows at all.
+    with_sidecar = {
+        base: files
+        for base, files in listing.photos.items()
+        if files.sidecar and (bases is None or base in bases)
+    }
+    if not with_sidecar:
+        return []
     with db.read() as s, collector_paused():
         query = select(Photo.id, Photo.base, Photo.sidecar_mtime_ns).where(
             Photo.project_id == project_id
         )
-        rows = []  # only photos with a sidecar on disk: most of a 100k project has none
-        for photo_id, base, seen_ns in s.execute(query):
-            files = listing.photos.get(base)
-            if files is not None and files.sidecar and (bases is None or base in bases):
+        rows = []
+        for photo_id, base, seen_ns in plain_rows(s, query):
+            files = with_sidecar.get(base)
+            if files is not None:
                 rows.append((photo_id, base, seen_ns, files))
     found: list[tuple[int, str, str, os.stat_result, SidecarMarks]] = []
     outcomes = []
