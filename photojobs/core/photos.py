@@ -124,6 +124,17 @@ class PhotoRecord:
             tuple(sorted(tags)),
         )
 
+    @staticmethod
+    def of_columns(row: Sequence[Any], tags: Iterable[str] = ()) -> PhotoRecord:
+        """From a row of exactly RECORD_COLUMNS, unpacked by position: reading 15 columns
+        by name was half the time of listing 100k photos (`photos --json`)."""
+        (id_, project_id, base, names, jpg, raw, other, keep_jpg, keep_raw) = row[:9]
+        thumbnail, preview, taken, rating, flag, label = row[9:]
+        return PhotoRecord(
+            id_, project_id, base, tuple(_decode(names)), jpg, raw, other, keep_jpg,
+            keep_raw, thumbnail, preview, taken, rating, flag, label, tuple(sorted(tags)),
+        )  # fmt: skip
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -368,6 +379,7 @@ def files_json(files: PhotoFiles) -> str:
     return "[" + ", ".join(map(_json_string, files.files)) + "]"
 
 
+_decode = json.JSONDecoder().decode  # json.loads without its per-call argument checks
 _json_string = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 
 
@@ -447,9 +459,9 @@ def iter_records(
     query = select(*RECORD_COLUMNS).where(*where).order_by(Photo.natural_name, Photo.base)
     result: Result[Any] = session.execute(query.execution_options(yield_per=batch))
     for rows in result.partitions():
-        tags = tags_of(session, [row.id for row in rows])
+        tags = tags_of(session, [row[0] for row in rows])
         for row in rows:
-            yield PhotoRecord.of(row, tags.get(row.id, ()))
+            yield PhotoRecord.of_columns(row, tags.get(row[0], ()))
 
 
 class DecisionError(ValueError):
