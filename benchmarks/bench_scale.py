@@ -88,6 +88,15 @@ def job_seconds(db: Path, task_id: str, job_type: str | None = None) -> float:
     return float(end - start)
 
 
+def step_seconds(db: Path, task_id: str) -> str:
+    """Each job of a task with its own run time, in the order they ran."""
+    con = sqlite3.connect(db)
+    sql = "SELECT type, finished_at - started_at FROM jobs WHERE task_id = ? ORDER BY id"
+    steps = con.execute(sql, (task_id,)).fetchall()
+    con.close()
+    return ", ".join(f"{kind} {seconds:.3f} s" for kind, seconds in steps)
+
+
 LINKS_PER_SOURCE = 30_000  # ext4 allows 65,000 links to one file
 
 
@@ -218,6 +227,7 @@ def bench_project(root: Path, n: int) -> list[Row]:
             time.sleep(QUIET_S + 0.5)
         task_id, _ = store.start_task("maintenance", project_id=project.id)
         run_until_idle(lib)
+        print(f"{case}: {step_seconds(db, task_id)}", flush=True)
         rows.append(
             (case, n, job_seconds(db, task_id), floor_scandir(project.path), "one os.scandir", None)
         )

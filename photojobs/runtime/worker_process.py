@@ -102,6 +102,9 @@ class WorkerProcess(QueueActions, QObject):
             self._paused = paused
             self._tell("paused", paused)
             self.paused_changed.emit(paused)
+        if not paused and self._running and self._process is None:
+            self._ends.clear()  # the person asked again: a fresh count of restarts
+            self._launch()  # a jobs process that could not start, or kept ending
 
     def poke(self) -> None:
         self._tell("poke")
@@ -124,9 +127,14 @@ class WorkerProcess(QueueActions, QObject):
     # -- the process ------------------------------------------------------------------------
 
     def _launch(self) -> None:
-        process = subprocess.Popen(
-            jobs_process_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
+        try:
+            process = subprocess.Popen(
+                jobs_process_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+        except OSError as e:  # no executable, no memory, too many processes
+            log.error("cannot start the jobs process: %s", e)
+            self._pause_with(f"the background jobs process cannot start ({e.strerror or e})")
+            return
         assert process.stdin is not None and process.stdout is not None
         self._process, self._channel = process, Channel(process.stdin)
         config = self.library.config
@@ -183,15 +191,20 @@ class WorkerProcess(QueueActions, QObject):
         how = f"signal {-code}" if code < 0 else f"status {code}"
         if len(self._ends) > RESTARTS:
             log.error("the jobs process ended (%s) %d times in a minute", how, len(self._ends))
-            self._paused = True
-            self.paused_changed.emit(True)
-            self.stalled.emit(
+            self._pause_with(
                 f"the background jobs process keeps ending unexpectedly ({how}); "
                 "processing is paused (see the log)"
             )
             return
         log.error("the jobs process ended unexpectedly (%s); starting it again", how)
         QTimer.singleShot(RESTART_DELAY_MS, self._relaunch)
+
+    def _pause_with(self, message: str) -> None:
+        """Processing pauses and the window says why; Resume starts a jobs process again."""
+        if not self._paused:
+            self._paused = True
+            self.paused_changed.emit(True)
+        self.stalled.emit(message)
 
     def _relaunch(self) -> None:
         if self._running and self._process is None:

@@ -50,6 +50,12 @@ def job_status(library: Library, task_id: str) -> list[str]:
     return [j.status.value for j in task.jobs]
 
 
+def finished(qtbot: QtBot, library: Library, task_id: str) -> None:
+    """Every job of the task completed (not `idle`: the jobs process also says it once it
+    starts with nothing to do, and that word may still be on its way)."""
+    qtbot.waitUntil(lambda: set(job_status(library, task_id)) == {"completed"}, timeout=WAIT_MS)
+
+
 def shoot(library: Library, n: int) -> tuple[object, Path]:
     """A project of n RAW+JPG pairs from the test data, scanned."""
     project = library.create_project("Wedding")
@@ -101,9 +107,8 @@ def test_a_commit_in_the_jobs_process_moves_the_files_and_tells_the_window(
     changed: list[PhotosChanged] = []
     session.signals.photos_changed.connect(changed.append)
     started(qtbot, session)
-    with qtbot.waitSignal(session.loop.idle, timeout=WAIT_MS):
-        commit = session.commit(library.find_project(project.id))
-    assert set(job_status(library, commit.task_id)) == {"completed"}
+    commit = session.commit(library.find_project(project.id))
+    finished(qtbot, library, commit.task_id)
     assert sorted(p.name for p in folder.glob("P*")) == ["P1.JPG", "P2.JPG", "P3.DNG", "P3.JPG"]
     assert trashed(folder) == ["P1.DNG", "P2.DNG"]
     assert any(c.project_id == project.id and c.photo_ids for c in changed)
@@ -137,8 +142,8 @@ def test_saved_settings_reach_the_jobs_process(
     project, folder = shoot(library, 1)
     started(qtbot, session)
     session.apply_config(library.config.with_overrides({"processing.thumbnail.max_dim": 64}))
-    with qtbot.waitSignal(session.loop.idle, timeout=WAIT_MS):
-        session.make_derivatives(library.find_project(project.id), force=True)
+    task_id = session.make_derivatives(library.find_project(project.id), force=True)
+    finished(qtbot, library, task_id)
     with Image.open(derivative_path(folder, "thumbnail", "P1")) as image:
         assert max(image.size) == 64  # the shipped default is 512
 
@@ -175,6 +180,21 @@ def test_a_jobs_process_that_keeps_dying_pauses_processing_and_says_so(
     with qtbot.waitSignal(session.loop.stalled, timeout=WAIT_MS) as said:
         session.start(with_scheduler=False)
     assert "keeps ending unexpectedly (signal 9)" in said.args[0]
+    assert session.loop.paused
+    session.loop.started.disconnect()
+    with qtbot.waitSignal(session.loop.started, timeout=WAIT_MS):
+        session.loop.set_paused(False)  # Resume: a jobs process starts again
+    assert not session.loop.paused
+
+
+def test_a_jobs_process_that_cannot_start_pauses_processing_and_says_so(
+    qtbot: QtBot, session: LibrarySession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "no-such-python")
+    monkeypatch.setattr(worker_process, "jobs_process_command", lambda: [missing])
+    with qtbot.waitSignal(session.loop.stalled, timeout=WAIT_MS) as said:
+        session.start(with_scheduler=False)
+    assert said.args[0].startswith("the background jobs process cannot start")
     assert session.loop.paused
 
 
