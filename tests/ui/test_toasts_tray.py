@@ -1,5 +1,6 @@
 """Toasts and tray notifications for finished tasks, once per task, and a commit through
-the real main window with the real worker loop from click to "Files removed"."""
+the real main window with the real worker loop (in the jobs process, as the app runs it,
+and in the window) from click to "Files removed"."""
 
 from __future__ import annotations
 
@@ -361,9 +362,12 @@ def test_tray_tooltip_pause_and_the_question_on_close(
 # -- end to end ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def live_window(qtbot, library: Library, shoot: ProjectInfo) -> Iterator[MainWindow]:
-    session = LibrarySession(library)
+@pytest.fixture(params=[True, False], ids=["jobs process", "jobs in the window"])
+def live_window(
+    request: pytest.FixtureRequest, qtbot, library: Library, shoot: ProjectInfo
+) -> Iterator[MainWindow]:
+    """The app's way (its jobs process), and the window's own threads (`--jobs-in-window`)."""
+    session = LibrarySession(library, jobs_process=request.param)
     window = MainWindow(session)
     window.resize(1200, 760)
     window.show()
