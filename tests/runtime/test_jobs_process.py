@@ -187,6 +187,29 @@ def test_a_jobs_process_that_keeps_dying_pauses_processing_and_says_so(
     assert not session.loop.paused
 
 
+def test_a_photo_that_kills_its_decoder_fails_its_job_and_the_window_carries_on(
+    qtbot: QtBot, library: Library, session: LibrarySession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decoder that takes its process down on one photo (SIGKILL as the render writes,
+    in every jobs process): the job ends failed after its attempts, processing is not
+    paused, and the next task runs."""
+    monkeypatch.setattr(worker_process, "RESTART_DELAY_MS", 50)
+    monkeypatch.setenv(CRASH_ENV, "derivatives.before_write")
+    project, _folder = shoot(library, 1)
+    pids: list[int] = []
+    session.loop.started.connect(pids.append)
+    started(qtbot, session)
+    task_id = session.make_derivatives(library.find_project(project.id), force=True)
+    qtbot.waitUntil(lambda: job_status(library, task_id) == ["failed"], timeout=WAIT_MS)
+    assert len(pids) == 4  # the first, and one after each of the job's three attempts
+    assert not session.loop.paused
+    other = library.create_project("Next")
+    after = session.loop.start_task(
+        "diagnostic", project_id=other.id, payload={"seconds": 0.0}, items=[("a", None)]
+    )
+    finished(qtbot, library, after)
+
+
 def test_a_jobs_process_that_cannot_start_pauses_processing_and_says_so(
     qtbot: QtBot, session: LibrarySession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
