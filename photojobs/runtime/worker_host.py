@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -87,6 +88,23 @@ def _take_stdio() -> tuple[Channel, BinaryIO]:
 
 
 def main() -> int:
+    """Never a traceback dialog (a windowed packaged app shows one for an uncaught error,
+    and this process has no window to show it over): the error goes to stderr and the
+    log, the exit status says it failed, and the window decides what to do."""
+    try:
+        code = _run()
+    except Exception:
+        traceback.print_exc()
+        log.exception("the jobs process failed")
+        code = 1
+    logging.shutdown()
+    sys.stderr.flush()
+    # Straight out: a job thread that ignored the stop must not hold up the interpreter's
+    # shutdown (the window waits for this process to end).
+    os._exit(code)
+
+
+def _run() -> int:
     out, inbox = _take_stdio()
     first = next(messages(inbox), None)
     if first is None or first[0] != "hello":

@@ -10,6 +10,7 @@ any crash. Three ends within a minute pause processing with a message instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import sys
@@ -33,6 +34,15 @@ log = logging.getLogger(__name__)
 RESTARTS = 3  # ends on its own within RESTART_WINDOW_S before processing pauses instead
 RESTART_WINDOW_S = 60.0
 RESTART_DELAY_MS = 500
+STOP_GRACE_S = 5.0  # beyond the jobs process's own wait for its jobs to stop
+
+# Its own process group (session): Ctrl+C in a terminal or a logout's signal to the group
+# reaches the window, which stops it cleanly, rather than ending it as if it crashed.
+if sys.platform == "win32":
+    _FLAGS = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
+    _OWN_GROUP: dict[str, Any] = {"creationflags": _FLAGS}
+else:
+    _OWN_GROUP = {"start_new_session": True}
 
 
 def jobs_process_command() -> list[str]:
@@ -82,13 +92,17 @@ class WorkerProcess(QueueActions, QObject):
             return True
         channel.send("stop")
         channel.close()
-        try:
-            code = process.wait(timeout_ms / 1000)
+        try:  # its own wait for its jobs is timeout_ms: a little more for it to say so
+            code = process.wait(timeout_ms / 1000 + STOP_GRACE_S)
         except subprocess.TimeoutExpired:
-            log.warning("the jobs process is still stopping its jobs; it ends by itself")
-            return False
+            # A job that reaches no safe point (a wedged decoder): end it as a crash would;
+            # the next start recovers it. Left running, it would hold its worker lock and
+            # keep its jobs "running" for the next session.
+            log.warning("the jobs process did not stop in time; ending it")
+            process.kill()
+            code = process.wait()
         if self._reader is not None:
-            self._reader.join(timeout=5)
+            self._reader.join(timeout=5)  # no event is relayed after stop() returns
         self._process = self._channel = None
         self._slots = 0
         return code == 0
@@ -129,7 +143,10 @@ class WorkerProcess(QueueActions, QObject):
     def _launch(self) -> None:
         try:
             process = subprocess.Popen(
-                jobs_process_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+                jobs_process_command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                **_OWN_GROUP,
             )
         except OSError as e:  # no executable, no memory, too many processes
             log.error("cannot start the jobs process: %s", e)
@@ -152,15 +169,23 @@ class WorkerProcess(QueueActions, QObject):
         self._reader.start()
 
     def _read(self, process: subprocess.Popen[bytes]) -> None:
-        """Reader thread: events go straight to the signals (they queue to the GUI thread)."""
+        """Reader thread: events go straight to the signals (they queue to the GUI thread).
+        If reading fails, the jobs process is ended rather than left writing to a pipe
+        nobody reads; either way its end is reported, so it is started again."""
         assert process.stdout is not None
-        for message in messages(process.stdout):
-            if message[0] == "event":
-                self.signals.relay(message[1])
-            else:
-                self._received.emit(message)
-        code = process.wait()
-        self._received.emit(("ended", process, code))
+        try:
+            for message in messages(process.stdout):
+                if message[0] == "event":
+                    self.signals.relay(message[1])
+                else:
+                    self._received.emit(message)
+        except Exception:
+            log.exception("the jobs process's messages cannot be read; ending it")
+            process.kill()
+        finally:
+            code = process.wait()
+            with contextlib.suppress(RuntimeError):  # the window is closing: no one to tell
+                self._received.emit(("ended", process, code))
 
     def _on_message(self, message: tuple[Any, ...]) -> None:
         what = message[0]
@@ -197,7 +222,7 @@ class WorkerProcess(QueueActions, QObject):
             )
             return
         log.error("the jobs process ended unexpectedly (%s); starting it again", how)
-        QTimer.singleShot(RESTART_DELAY_MS, self._relaunch)
+        QTimer.singleShot(RESTART_DELAY_MS, self, self._relaunch)
 
     def _pause_with(self, message: str) -> None:
         """Processing pauses and the window says why; Resume starts a jobs process again."""

@@ -201,7 +201,11 @@ def test_a_photo_that_kills_its_decoder_fails_its_job_and_the_window_carries_on(
     started(qtbot, session)
     task_id = session.make_derivatives(library.find_project(project.id), force=True)
     qtbot.waitUntil(lambda: job_status(library, task_id) == ["failed"], timeout=WAIT_MS)
-    assert len(pids) == 4  # the first, and one after each of the job's three attempts
+    # The first, and one after each of the job's three attempts (the fourth's start is
+    # what finds the job out of attempts, so it may say "started" just after).
+    qtbot.waitUntil(lambda: len(pids) == 4, timeout=WAIT_MS)
+    qtbot.wait(500)
+    assert len(pids) == 4, "no restart after the job failed"
     assert not session.loop.paused
     other = library.create_project("Next")
     after = session.loop.start_task(
@@ -282,3 +286,32 @@ def test_the_jobs_process_stops_when_the_window_process_is_killed(
         assert job_status(library, task_id) == ["queued"]
     finally:
         library.close()
+
+
+def test_a_job_that_ignores_the_stop_is_ended_with_its_process_and_recovered_later(
+    qtbot: QtBot, library: Library, session: LibrarySession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job that reaches no safe point (one 60 s item): the window's stop waits its time,
+    then ends the jobs process as a crash would; the next start takes the job up again."""
+    monkeypatch.setattr(worker_process, "STOP_GRACE_S", 1.0)
+    project = library.create_project("Wedding")
+    pid = started(qtbot, session)
+    task_id = session.loop.start_task(
+        "diagnostic", project_id=project.id, payload={"seconds": 60}, items=[("slow", None)]
+    )
+    items: list[ItemEvent] = []
+    session.signals.item_changed.connect(items.append)
+    qtbot.waitUntil(lambda: [i.status for i in items] == ["running"], timeout=WAIT_MS)
+    asked = time.monotonic()
+    assert session.loop.stop(timeout_ms=500) is False
+    assert time.monotonic() - asked < worker_process.STOP_GRACE_S + 5
+    assert state_of(pid) in ("", "Z"), "the jobs process still runs"
+    again = LibrarySession(library, jobs_process=True)
+    try:
+        started(qtbot, again)
+        qtbot.waitUntil(lambda: job_status(library, task_id) == ["running"], timeout=WAIT_MS)
+        task = queries.get_task(library.db, task_id)
+        assert task is not None and task.jobs[0].attempts == 2  # recovered, running again
+    finally:
+        again.scheduler.stop()
+        again.loop.stop(timeout_ms=500)  # its job sleeps on: ended the same way

@@ -44,31 +44,38 @@ _lock = threading.Lock()
 _kept: _Taken | None = None
 
 
-def _state(folder: Path) -> tuple[tuple[int, int, int], float]:
+def _state(folder: Path) -> tuple[int, int, int]:
     st = os.stat(folder)
-    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns), max(st.st_mtime, st.st_ctime)
+    return st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+
+
+FolderState = tuple[tuple[int, int, int], float]  # the folder's times, and when they were read
+
+
+def folder_state(folder: Path) -> FolderState:
+    """Read just before the listing: the quiet margin counts from here, not from the
+    listing's end (a slow listing must not eat into it)."""
+    now = time.time()
+    st = os.stat(folder)
+    quiet_for = now - max(st.st_mtime, st.st_ctime)
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns), quiet_for
 
 
 def keep_for_next_step(
     job: JobRecord,
     folder: Path,
-    before: tuple[tuple[int, int, int], float],
+    before: FolderState,
     listing: FolderListing,
     hidden: list[os.DirEntry[str]],
 ) -> None:
     """After listing `folder` (its state `before` was read just before the listing)."""
     global _kept
-    state, changed_at = before
-    started = time.time()
-    quiet = started - changed_at >= QUIET_S
+    state, quiet_for = before
+    quiet = quiet_for >= QUIET_S
     with _lock:
         _kept = None
         if job.task_id and quiet:
             _kept = _Taken(job.task_id, folder, state, time.monotonic(), listing, hidden)
-
-
-def folder_state(folder: Path) -> tuple[tuple[int, int, int], float]:
-    return _state(folder)
 
 
 def take(job: JobRecord, folder: Path) -> tuple[FolderListing, list[os.DirEntry[str]]] | None:
@@ -82,7 +89,7 @@ def take(job: JobRecord, folder: Path) -> tuple[FolderListing, list[os.DirEntry[
     if time.monotonic() - kept.at > MAX_AGE_S:
         return None
     try:
-        state, _ = _state(folder)
+        state = _state(folder)
     except OSError:
         return None
     return (kept.listing, kept.hidden) if state == kept.state else None
