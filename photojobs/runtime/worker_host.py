@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from photojobs.core.config import Config
 from photojobs.core.handlers import default_registry
-from photojobs.core.jobs.events import Event
+from photojobs.core.jobs.events import Event, ItemEvent
 from photojobs.core.library import Library
 from photojobs.runtime.channel import Channel, messages
 from photojobs.runtime.worker import WorkerLoop
@@ -110,14 +110,18 @@ def _run() -> int:
     if first is None or first[0] != "hello":
         print("photojobs jobs process: started without its window", file=sys.stderr)
         return 2
-    _, root, config_data, config_path, log_file, paused = first
+    _, root, config_data, config_path, log_file, paused, items_wanted = first
+    items = threading.Event()  # whether the window listens to item results
+    if items_wanted:
+        items.set()
     _setup_logging(log_file)
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     config = Config(config_data, Path(config_path) if config_path else None)
     library = Library.attach(Path(root), config)
 
     def relay(event: Event) -> None:  # from any job thread, at once
-        out.send("event", event)
+        if items.is_set() or not isinstance(event, ItemEvent):
+            out.send("event", event)
 
     loop = WorkerLoop(library, default_registry(), relay=relay)
     loop.idle.connect(lambda: out.send("idle"))
@@ -134,6 +138,11 @@ def _run() -> int:
             loop.set_paused(bool(message[1]))
         elif what == "cancel":
             loop.heartbeat.cancel_local(set(message[1]))
+        elif what == "items":
+            if message[1]:
+                items.set()
+            else:
+                items.clear()
         elif what == "config":  # the settings dialog saved: the next jobs read it
             library.config = loop.store.config = Config(message[1], config.path)
         elif what == "stop":

@@ -75,7 +75,9 @@ class WorkerProcess(QueueActions, QObject):
         self._running = False  # between start() and stop()
         self._slots = 0
         self._ends: list[float] = []
+        self._items_told: bool | None = None  # what the jobs process was told last
         self._received.connect(self._on_message, Qt.ConnectionType.QueuedConnection)
+        self.signals.items_wanted.connect(lambda _wanted: self._tell_items())
 
     # -- control ---------------------------------------------------------------------------
 
@@ -136,7 +138,15 @@ class WorkerProcess(QueueActions, QObject):
 
     def _tell(self, *message: Any) -> None:
         if self._channel is not None:
+            self._tell_items()  # before a poke: a job it starts reports as wanted
             self._channel.send(*message)
+
+    def _tell_items(self) -> None:
+        """Item results cross the pipe only while something here listens to them."""
+        wanted = self.signals.wants_items()
+        if self._channel is not None and wanted != self._items_told:
+            self._items_told = wanted
+            self._channel.send("items", wanted)
 
     # -- the process ------------------------------------------------------------------------
 
@@ -155,6 +165,7 @@ class WorkerProcess(QueueActions, QObject):
         assert process.stdin is not None and process.stdout is not None
         self._process, self._channel = process, Channel(process.stdin)
         config = self.library.config
+        self._items_told = self.signals.wants_items()
         self._channel.send(
             "hello",
             str(self.library.root),
@@ -162,6 +173,7 @@ class WorkerProcess(QueueActions, QObject):
             str(config.path) if config.path else None,
             str(self.log_file) if self.log_file else None,
             self._paused,
+            self._items_told,
         )
         self._reader = threading.Thread(
             target=self._read, args=(process,), name="photojobs-jobs-process", daemon=True

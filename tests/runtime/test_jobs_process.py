@@ -98,6 +98,38 @@ def test_jobs_run_in_another_process_and_every_event_comes_back(
     qtbot.waitUntil(lambda: session.loop.active_slots() == 0, timeout=WAIT_MS)
 
 
+def test_item_results_cross_only_while_the_window_listens(
+    qtbot: QtBot, library: Library, session: LibrarySession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 50k-file commit reports 50k item results; with nothing listening they are not
+    even sent (each one cost the window a queued call)."""
+    crossed: list[ItemEvent] = []
+    relay = session.signals.relay
+
+    def counted(event: object) -> None:  # what the reader thread hands over
+        if isinstance(event, ItemEvent):
+            crossed.append(event)
+        relay(event)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session.signals, "relay", counted)
+    project = library.create_project("Wedding")
+    started(qtbot, session)
+    items = [(str(i), None) for i in range(20)]
+    quiet = session.loop.start_task(
+        "diagnostic", project_id=project.id, payload={"seconds": 0.0}, items=items
+    )
+    finished(qtbot, library, quiet)
+    assert crossed == []
+    heard: list[ItemEvent] = []
+    session.signals.item_changed.connect(heard.append)  # the next task is listened to
+    listened = session.loop.start_task(
+        "diagnostic", project_id=project.id, payload={"seconds": 0.0}, items=items
+    )
+    finished(qtbot, library, listened)
+    qtbot.waitUntil(lambda: len(heard) == 40, timeout=WAIT_MS)  # running and done, each
+    assert {e.job_id for e in crossed} == {e.job_id for e in heard}
+
+
 def test_a_commit_in_the_jobs_process_moves_the_files_and_tells_the_window(
     qtbot: QtBot, library: Library, session: LibrarySession
 ) -> None:
