@@ -40,14 +40,13 @@ class JobSignals(QObject):
         self._incoming.emit(event)
 
     def connectNotify(self, signal: QMetaMethod) -> None:
-        self._listeners_changed(signal)
+        # At once: a job queued right after the listener connects must already report.
+        if bytes(signal.name().data()) == b"item_changed":
+            self._recheck_items()
 
     def disconnectNotify(self, signal: QMetaMethod) -> None:
-        self._listeners_changed(signal)
-
-    def _listeners_changed(self, signal: QMetaMethod) -> None:
-        # Checked later, on this object's thread: asking inside a (dis)connect would wait
-        # for the lock that (dis)connect holds.
+        # Later, on this object's thread: asking inside a disconnect would wait for the
+        # lock the disconnect holds (and a late stop costs only a few unheard results).
         if bytes(signal.name().data()) == b"item_changed":
             QTimer.singleShot(0, self, self._recheck_items)
 

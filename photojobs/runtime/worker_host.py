@@ -44,9 +44,9 @@ class _Commands(QObject):
 
     received = Signal(object)
 
-    def __init__(self, stream: Any):
+    def __init__(self, stream: Any, items: threading.Event):
         super().__init__()
-        self._stream = stream
+        self._stream, self._items = stream, items
         self._thread = threading.Thread(target=self._read, name="photojobs-commands", daemon=True)
 
     def start(self) -> None:
@@ -54,6 +54,12 @@ class _Commands(QObject):
 
     def _read(self) -> None:
         for message in messages(self._stream):
+            if message[0] == "items":  # at once, from here: before any job it may concern
+                if message[1]:
+                    self._items.set()
+                else:
+                    self._items.clear()
+                continue
             self.received.emit(message)
             if message[0] == "stop":
                 return  # the process is ending: this object may be gone before the pipe
@@ -138,17 +144,12 @@ def _run() -> int:
             loop.set_paused(bool(message[1]))
         elif what == "cancel":
             loop.heartbeat.cancel_local(set(message[1]))
-        elif what == "items":
-            if message[1]:
-                items.set()
-            else:
-                items.clear()
         elif what == "config":  # the settings dialog saved: the next jobs read it
             library.config = loop.store.config = Config(message[1], config.path)
         elif what == "stop":
             app.quit()
 
-    commands = _Commands(inbox)
+    commands = _Commands(inbox, items)
     commands.received.connect(obey, Qt.ConnectionType.QueuedConnection)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: app.quit())

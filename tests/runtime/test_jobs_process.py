@@ -328,11 +328,11 @@ def test_a_job_that_ignores_the_stop_is_ended_with_its_process_and_recovered_lat
     monkeypatch.setattr(worker_process, "STOP_GRACE_S", 1.0)
     project = library.create_project("Wedding")
     pid = started(qtbot, session)
+    items: list[ItemEvent] = []
+    session.signals.item_changed.connect(items.append)  # before the job: it reports at once
     task_id = session.loop.start_task(
         "diagnostic", project_id=project.id, payload={"seconds": 60}, items=[("slow", None)]
     )
-    items: list[ItemEvent] = []
-    session.signals.item_changed.connect(items.append)
     qtbot.waitUntil(lambda: [i.status for i in items] == ["running"], timeout=WAIT_MS)
     asked = time.monotonic()
     assert session.loop.stop(timeout_ms=500) is False
