@@ -136,6 +136,8 @@ def _run() -> int:
     loop.slots_changed.connect(lambda n: out.send("slots", n))
     loop.set_paused(bool(paused))
 
+    stop_wait_ms = [30_000]  # the window gone without a word: the usual wait
+
     def obey(message: tuple[Any, ...]) -> None:
         what = message[0]
         if what == "poke":
@@ -146,7 +148,9 @@ def _run() -> int:
             loop.heartbeat.cancel_local(set(message[1]))
         elif what == "config":  # the settings dialog saved: the next jobs read it
             library.config = loop.store.config = Config(message[1], config.path)
-        elif what == "stop":
+        elif what == "stop":  # with how long the window waits for the jobs to stop
+            if len(message) > 1:
+                stop_wait_ms[0] = int(message[1])
             app.quit()
 
     commands = _Commands(inbox, items)
@@ -160,7 +164,7 @@ def _run() -> int:
     out.send("started", loop.worker_id, os.getpid())
     commands.start()
     app.exec()
-    done = loop.stop()
+    done = loop.stop(stop_wait_ms[0])
     library.close()
     out.send("stopped", done)
     out.close()

@@ -5,7 +5,7 @@ The queue actions stay here: short writes in this process, announced at once. Ev
 running jobs come back over the channel on a reader thread and are relayed as if a local
 loop had sent them. If the jobs process ends on its own (a decoder crashed it, it was
 killed), it is started again; its start recovers what the dead one was running, as after
-any crash. Three ends within a minute pause processing with a message instead.
+any crash. A fourth end within a minute pauses processing with a message instead.
 """
 
 from __future__ import annotations
@@ -86,13 +86,13 @@ class WorkerProcess(QueueActions, QObject):
         self._launch()
 
     def stop(self, timeout_ms: int = 30_000) -> bool:
-        """Ask the jobs process to stop its jobs at a safe point and end; False if it was
-        still running them when the wait ended (it then ends by itself)."""
+        """Ask the jobs process to stop its jobs at a safe point and end; False if they did
+        not stop in time (the process was then ended, as a crash would end it)."""
         self._running = False
         process, channel = self._process, self._channel
         if process is None or channel is None:
             return True
-        channel.send("stop")
+        channel.send("stop", timeout_ms)
         channel.close()
         try:  # its own wait for its jobs is timeout_ms: a little more for it to say so
             code = process.wait(timeout_ms / 1000 + STOP_GRACE_S)
