@@ -145,9 +145,11 @@ def folder_check(ctx: JobContext, job: JobRecord) -> None:
     folder = project_dir(ctx, job)
     project_id = job.project_id or ""
     kept = shared_listing.take(job, folder)  # manifest_check's, if the folder is as it was
-    hidden: list[os.DirEntry[str]] = []
-    listing = list_folder(folder, hidden) if kept is None else kept[0]
-    hidden = hidden if kept is None else kept[1]
+    if kept is None:
+        hidden: list[os.DirEntry[str]] = []
+        listing = list_folder(folder, hidden)
+    else:
+        listing, hidden = kept
     for name in remove_leftovers(folder, hidden):  # no import runs: this job has the project
         ctx.item(f".{name}.importing", "done", LEFTOVER_REMOVED, name=name)
     with ctx.db.read() as s, collector_paused():
